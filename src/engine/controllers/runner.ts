@@ -1,0 +1,169 @@
+/**
+ * The shared controller machinery: informer → work queue → reconcile, as client-go and
+ * kubernetes/sample-controller build every controller.
+ *
+ *  - An informer here is a store watch whose handler maps each event to work-queue keys
+ *    (usually `namespace/name` of the object, or of its owner).
+ *  - The work queue dedups keys: a key queued twice before it is processed is reconciled once.
+ *    A key that is re-added while being processed runs again afterwards (client-go's "dirty" set).
+ *  - reconcile(key) reads the current state from the store and writes towards the desired state.
+ *    It may ask to be requeued after a delay; a thrown error requeues the key with exponential
+ *    back-off (client-go's ItemExponentialFailureRateLimiter: 5 ms doubling, capped at 1000 s).
+ *
+ * Each Controller is a WorkSource of the event loop, so `settle()` can say which controller kept
+ * the loop busy. Reconciles are reported on the inspection stream.
+ */
+import type { ApiStore } from '../api/store';
+import type { KObject, WatchEvent } from '../api/types';
+import type { TimerHandle, VirtualClock } from '../sim/clock';
+import type { WorkSource } from '../sim/loop';
+
+export interface ReconcileResult {
+  /** Reconcile this key again after this many virtual milliseconds. */
+  requeueAfter?: number;
+}
+
+export type Reconcile = (key: string) => ReconcileResult | void;
+
+/** Map a watch event to the keys it should queue (none to ignore it). */
+export type EventToKeys = (ev: WatchEvent) => Iterable<string> | string | undefined;
+
+export interface ControllerContext {
+  store: ApiStore;
+  clock: VirtualClock;
+}
+
+export class Controller implements WorkSource {
+  private readonly queue = new Set<string>(); // insertion-ordered, deduplicated
+  private readonly processing = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private readonly delayed = new Map<string, TimerHandle>();
+  private readonly failures = new Map<string, number>();
+  private readonly unwatch: Array<() => void> = [];
+  private reconcileFn: Reconcile = () => undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly ctx: ControllerContext,
+  ) {}
+
+  /** Set the reconcile function (kept separate so a controller can be built before it is wired). */
+  onReconcile(fn: Reconcile): this {
+    this.reconcileFn = fn;
+    return this;
+  }
+
+  /** Informer: watch a kind and queue the keys the mapper returns. */
+  watch(kind: string, toKeys: EventToKeys = (ev) => keyFor(ev.object)): this {
+    this.unwatch.push(
+      this.ctx.store.watch(kind, this.name, (ev) => {
+        const keys = toKeys(ev);
+        if (keys === undefined) return;
+        if (typeof keys === 'string') this.enqueue(keys);
+        else for (const k of keys) this.enqueue(k);
+      }),
+    );
+    return this;
+  }
+
+  /** Stop watching (a kubelet whose node is deleted, for instance). */
+  stop(): void {
+    for (const u of this.unwatch.splice(0)) u();
+    for (const h of this.delayed.values()) this.ctx.clock.cancel(h);
+    this.delayed.clear();
+    this.queue.clear();
+  }
+
+  enqueue(key: string): void {
+    if (this.processing.has(key)) {
+      this.dirty.add(key);
+      return;
+    }
+    this.queue.add(key);
+  }
+
+  /** Queue the key after a delay (replacing an earlier pending delay only if this one is sooner). */
+  enqueueAfter(key: string, ms: number, opts: { background?: boolean } = {}): void {
+    if (ms <= 0) {
+      this.enqueue(key);
+      return;
+    }
+    const existing = this.delayed.get(key) as (TimerHandle & { due?: number }) | undefined;
+    const due = this.ctx.clock.now() + ms;
+    if (existing && existing.due !== undefined && existing.due <= due) return;
+    if (existing) this.ctx.clock.cancel(existing);
+    const h = this.ctx.clock.schedule(
+      ms,
+      this.name,
+      () => {
+        this.delayed.delete(key);
+        this.enqueue(key);
+      },
+      opts,
+    );
+    this.delayed.set(key, h);
+  }
+
+  queueLength(): number {
+    return this.queue.size;
+  }
+
+  hasWork(): boolean {
+    return this.queue.size > 0;
+  }
+
+  runOne(): void {
+    const it = this.queue.values().next();
+    if (it.done) return;
+    const key = it.value;
+    this.queue.delete(key);
+    this.processing.add(key);
+    const inspector = this.ctx.store.inspector;
+    try {
+      const res = this.reconcileFn(key);
+      this.failures.delete(key);
+      if (res?.requeueAfter !== undefined) this.enqueueAfter(key, res.requeueAfter);
+      if (inspector.active) {
+        inspector.emit({
+          type: 'reconcile',
+          controller: this.name,
+          key,
+          outcome: res?.requeueAfter !== undefined ? 'requeue' : 'ok',
+        });
+      }
+    } catch (err) {
+      const n = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, n);
+      const delay = Math.min(5 * 2 ** (n - 1), 1_000_000);
+      this.enqueueAfter(key, delay);
+      if (inspector.active) {
+        inspector.emit({
+          type: 'reconcile',
+          controller: this.name,
+          key,
+          outcome: 'error',
+          message: err instanceof Error ? err.message : String(err),
+        });
+      }
+    } finally {
+      this.processing.delete(key);
+      if (this.dirty.delete(key)) this.queue.add(key);
+    }
+  }
+}
+
+/** `namespace/name` (or `name` for cluster-scoped objects): client-go's MetaNamespaceKeyFunc. */
+export function keyFor(obj: KObject): string {
+  const ns = obj.metadata.namespace;
+  return ns ? `${ns}/${obj.metadata.name ?? ''}` : (obj.metadata.name ?? '');
+}
+
+/** The key of the object's controller owner of the given kind, if any. */
+export function ownerKey(obj: KObject, ownerKind: string): string | undefined {
+  const ref = obj.metadata.ownerReferences?.find(
+    (r) => r.controller === true && r.kind === ownerKind,
+  );
+  if (!ref) return undefined;
+  const ns = obj.metadata.namespace;
+  return ns ? `${ns}/${ref.name}` : ref.name;
+}

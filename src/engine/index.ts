@@ -1,0 +1,12 @@
+/**
+ * The only public entry of the engine. Everything outside src/engine imports from here.
+ */
+export { createCluster } from './cluster';
+export type { Cluster, ApplyOutcome } from './cluster';
+export type { ClusterConfig, ClusterOptions, NodeConfig } from './cluster-config';
+export type { ChangeSet } from './api/store';
+export type { KObject, WatchEvent } from './api/types';
+export type { InspectionRecord } from './sim/inspector';
+export type { SettleResult, StepInfo } from './sim/loop';
+export { ApiError, kubectlMessage } from './api/errors';
+export { formatTimestamp, EPOCH_MS } from './sim/clock';

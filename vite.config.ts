@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// Content-Security-Policy for `vite preview`: everything is served from our own origin.
+const csp = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "worker-src 'self'",
+  "img-src 'self' data:",
+].join('; ');
+
+export default defineConfig({
+  plugins: [react()],
+  preview: { headers: { 'Content-Security-Policy': csp } },
+  test: {
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
+    environment: 'node',
+  },
+});
