@@ -5,6 +5,7 @@
 import type { ApiStore } from './api/store';
 import type { ClusterConfig } from './cluster-config';
 import { Controller } from './controllers/runner';
+import { SchedulingLog } from './controllers/scheduler/decisions';
 import type { EventBroadcaster } from './controllers/events';
 import type { VirtualClock } from './sim/clock';
 import type { EventLoop } from './sim/loop';
@@ -21,6 +22,8 @@ export interface ClusterContext {
   rng(label: string): Rng;
   /** Create a controller and register it with the event loop. */
   newController(name: string): Controller;
+  /** The scheduler's per-pod decisions (filters, scores, chosen node): `getSchedulingDecision(uid)`. */
+  readonly scheduling: SchedulingLog;
 }
 
 export function makeContext(parts: {
@@ -32,6 +35,7 @@ export function makeContext(parts: {
 }): ClusterContext {
   return {
     ...parts,
+    scheduling: new SchedulingLog(),
     rng: (label) => rngFor(parts.config.seed, label),
     newController: (name) => {
       const c = new Controller(name, { store: parts.store, clock: parts.clock });

@@ -10,12 +10,24 @@ import type { KindInfo } from './kinds';
 import { qualifiedResource } from './kinds';
 
 export type FieldErrorType =
-  'Required' | 'Invalid' | 'NotSupported' | 'Duplicate' | 'Forbidden' | 'TooLong' | 'TooMany';
+  | 'Required'
+  | 'Invalid'
+  | 'NotSupported'
+  | 'Duplicate'
+  | 'Forbidden'
+  | 'TooLong'
+  | 'TooMany'
+  | 'NotFound';
 
 export interface FieldError {
   type: FieldErrorType;
   field: string;
   badValue?: unknown;
+  /**
+   * The bad value exactly as Go's `%#v` prints it, when formatBadValue cannot derive it from JSON
+   * (typed structs such as `v1.LabelSelector{MatchLabels:...}`, nil maps `map[string]string(nil)`).
+   */
+  badValueText?: string;
   detail?: string;
   /** For NotSupported: the values that would have been accepted. */
   supported?: readonly string[];
@@ -41,19 +53,22 @@ export function formatBadValue(v: unknown): string {
 
 export function fieldErrorString(e: FieldError): string {
   const withDetail = (s: string): string => (e.detail ? `${s}: ${e.detail}` : s);
+  const bad = (): string => e.badValueText ?? formatBadValue(e.badValue);
   switch (e.type) {
     case 'Required':
       return withDetail(`${e.field}: Required value`);
     case 'Invalid':
-      return withDetail(`${e.field}: Invalid value: ${formatBadValue(e.badValue)}`);
+      return withDetail(`${e.field}: Invalid value: ${bad()}`);
     case 'NotSupported': {
-      let s = `${e.field}: Unsupported value: ${formatBadValue(e.badValue)}`;
+      let s = `${e.field}: Unsupported value: ${bad()}`;
       if (e.supported?.length)
         s += `: supported values: ${e.supported.map((x) => JSON.stringify(x)).join(', ')}`;
       return s;
     }
     case 'Duplicate':
-      return `${e.field}: Duplicate value: ${formatBadValue(e.badValue)}`;
+      return `${e.field}: Duplicate value: ${bad()}`;
+    case 'NotFound':
+      return `${e.field}: Not found: ${bad()}`;
     case 'Forbidden':
       return withDetail(`${e.field}: Forbidden`);
     case 'TooLong':

@@ -123,7 +123,7 @@ describe('ApiStore writes', () => {
 
   it('generates names from generateName with the Kubernetes alphabet', () => {
     const { store } = newStore();
-    const o = store.create(
+    const o: KObject = store.create(
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'web-' } },
       { actor: 't' },
     );

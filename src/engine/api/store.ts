@@ -68,6 +68,11 @@ export interface Strategy {
   prepareForUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): void;
   validateUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): FieldError[];
   /**
+   * After update validation, just before storing: allocate what the new object asks for and
+   * release what it no longer holds (the update half of `allocate`). Throws ApiError to refuse.
+   */
+  allocateUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): void;
+  /**
    * Graceful deletion: seconds to keep the object marked with deletionTimestamp before it goes,
    * or undefined to remove it at once. `requested` is the caller's gracePeriodSeconds.
    */
@@ -402,6 +407,7 @@ export class ApiStore {
       strategy?.prepareForUpdate?.(obj, old, ctx);
       const errs = strategy?.validateUpdate?.(obj, old, ctx) ?? [];
       if (errs.length > 0) throw invalid(info, name, errs);
+      strategy?.allocateUpdate?.(obj, old, ctx);
     }
     obj.metadata.resourceVersion = old.metadata.resourceVersion!;
     if (deepEqual(obj, old)) return old as T; // no-op writes do not bump resourceVersion
@@ -589,6 +595,10 @@ function composeStrategies(a: Strategy, b: Strategy): Strategy {
       ...(a.validateUpdate?.(o, old, c) ?? []),
       ...(b.validateUpdate?.(o, old, c) ?? []),
     ],
+    allocateUpdate: (o, old, c) => {
+      a.allocateUpdate?.(o, old, c);
+      b.allocateUpdate?.(o, old, c);
+    },
     gracefulDeleteSeconds: (o, r) =>
       b.gracefulDeleteSeconds?.(o, r) ?? a.gracefulDeleteSeconds?.(o, r),
     afterDelete: (o, c) => {

@@ -1,0 +1,187 @@
+/**
+ * The registry strategies for decoding, defaulting, admission and validation: what happens to a
+ * manifest between `kubectl apply` and etcd.
+ *
+ * Models the request path of kube-apiserver for a create (pkg/registry/<group>/<kind>/strategy.go
+ * with k8s.io/apiserver's rest.BeforeCreate / BeforeUpdate):
+ *   1. decode strictly (unknown fields and wrong JSON types → 400 BadRequest);
+ *   2. apply the scheme's defaults (defaults.ts), on create and on update, so that re-applying an
+ *      unchanged manifest yields the stored object and the store records no change;
+ *   3. mutating admission for Pods (ServiceAccount, Priority, DefaultTolerationSeconds) and
+ *      Ingresses (DefaultIngressClass);
+ *   4. PrepareForCreate / PrepareForUpdate (status resets, fields only the server changes);
+ *   5. Validate / ValidateUpdate (validation.ts) → 422 Invalid with every cause.
+ * Allocation (ClusterIPs, NodePorts) composes after this, in its own strategy.
+ *
+ * Events get no strategy: they are written only by the simulation's own recorder, at volume.
+ */
+import type { ClusterContext } from '../context';
+import {
+  admitDefaultIngressClass,
+  admitDefaultTolerationSeconds,
+  admitPriority,
+  admitServiceAccount,
+  applyDefaults,
+  podQOSClass,
+} from './defaults';
+import type { FieldError } from './errors';
+import { forbidden } from './errors';
+import { KINDS, kindInfo } from './kinds';
+import type { Strategy, StrategyContext } from './store';
+import type { KObject } from './types';
+import { deepEqual } from './types';
+import {
+  isDNS1123Subdomain,
+  strictDecodeError,
+  validateMetadataOnly,
+  validateObject,
+  validateObjectUpdate,
+} from './validation';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function decodeOrThrow(obj: KObject): void {
+  const err = strictDecodeError(obj);
+  if (err) throw err;
+}
+
+/** Create: defaults, admission, then the strategy's PrepareForCreate. */
+export function prepareForCreate(obj: KObject, ctx: StrategyContext | undefined): void {
+  decodeOrThrow(obj);
+  applyDefaults(obj);
+  switch (obj.kind) {
+    case 'Pod': {
+      const spec = isObj(obj.spec) ? obj.spec : (obj.spec = {});
+      admitServiceAccount(spec as Obj);
+      const refused = admitPriority(spec as Obj);
+      if (refused) throw forbidden(kindInfo('Pod')!, obj.metadata.name ?? '', refused);
+      admitDefaultTolerationSeconds(spec as Obj);
+      // pod strategy PrepareForCreate: a new pod is Pending, with its QoS class.
+      obj.status = { phase: 'Pending', qosClass: podQOSClass(spec as Obj) };
+      break;
+    }
+    case 'Deployment':
+      obj.status = {};
+      break;
+    case 'ReplicaSet':
+      obj.status = { replicas: 0 }; // replicas has no omitempty
+      break;
+    case 'DaemonSet':
+      obj.status = {
+        currentNumberScheduled: 0,
+        numberMisscheduled: 0,
+        desiredNumberScheduled: 0,
+        numberReady: 0,
+      };
+      break;
+    case 'Service': {
+      obj.status = { loadBalancer: {} };
+      // normalizeClusterIPs on create: an old-style `clusterIP` alone fills `clusterIPs`.
+      const spec = isObj(obj.spec) ? obj.spec : {};
+      if (typeof spec.clusterIP === 'string' && spec.clusterIP && !Array.isArray(spec.clusterIPs))
+        spec.clusterIPs = [spec.clusterIP];
+      break;
+    }
+    case 'Ingress':
+      admitDefaultIngressClass(obj, ctx?.store);
+      obj.status = { loadBalancer: {} };
+      break;
+    case 'Namespace':
+      // The `kubernetes` finalizer is the namespace strategy's (controllers/namespace.ts).
+      obj.status = { phase: 'Active' };
+      break;
+  }
+}
+
+/** Fields the server (admission, scheduler) filled in that a resubmitted manifest leaves out. */
+const POD_SERVER_FIELDS = [
+  'nodeName',
+  'serviceAccountName',
+  'serviceAccount',
+  'priority',
+  'preemptionPolicy',
+] as const;
+
+/**
+ * Updates whose body (everything but apiVersion, kind, metadata and status) equals the stored
+ * one: the body was decoded, defaulted and validated when it was stored, so only the metadata
+ * needs the work again. This is what keeps label edits, owner-reference changes and the
+ * scheduler's binding of 10,000 pods cheap. For Pods, spec.nodeName is the one field allowed to
+ * differ (the binding); it gets its own check.
+ */
+const unchangedBody = new WeakSet<KObject>();
+
+function bodyEqual(obj: KObject, old: KObject): boolean {
+  const skip = (k: string): boolean =>
+    k === 'apiVersion' || k === 'kind' || k === 'metadata' || k === 'status';
+  for (const k of Object.keys(obj)) {
+    if (skip(k)) continue;
+    if (obj.kind === 'Pod' && k === 'spec') {
+      if (!podSpecEqualButNode(obj.spec, old.spec)) return false;
+    } else if (!deepEqual(obj[k], old[k])) return false;
+  }
+  for (const k of Object.keys(old))
+    if (!skip(k) && obj[k] === undefined && old[k] !== undefined) return false;
+  return true;
+}
+
+function podSpecEqualButNode(a: unknown, b: unknown): boolean {
+  if (!isObj(a) || !isObj(b)) return deepEqual(a, b);
+  if (a.nodeName !== undefined && a.nodeName !== null && typeof a.nodeName !== 'string')
+    return false;
+  for (const k of Object.keys(a)) if (k !== 'nodeName' && !deepEqual(a[k], b[k])) return false;
+  for (const k of Object.keys(b))
+    if (k !== 'nodeName' && a[k] === undefined && b[k] !== undefined) return false;
+  return true;
+}
+
+/** Update: keep what only the server changes, then default again. */
+export function prepareForUpdate(obj: KObject, old: KObject): void {
+  if (obj.kind === 'Pod' && (isObj(obj.spec) || obj.spec === undefined)) {
+    // A client PUTting its original manifest would be refused upstream (pod specs are
+    // immutable); kubectl apply patches instead. Keeping these makes the re-apply a no-op.
+    const spec = isObj(obj.spec) ? obj.spec : (obj.spec = {});
+    const oldSpec = isObj(old.spec) ? old.spec : {};
+    for (const f of POD_SERVER_FIELDS)
+      if ((spec[f] === undefined || spec[f] === null) && oldSpec[f] !== undefined)
+        spec[f] = oldSpec[f];
+  }
+  if (bodyEqual(obj, old)) {
+    unchangedBody.add(obj);
+    decodeOrThrow({ apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata });
+    if (obj.kind === 'Namespace') applyDefaults(obj); // its default lives in metadata
+    return;
+  }
+  decodeOrThrow(obj);
+  applyDefaults(obj);
+  if (obj.kind === 'Pod') admitDefaultTolerationSeconds(obj.spec as Obj);
+}
+
+/** ValidateUpdate, or only the metadata rules when the body is the stored one. */
+export function validateUpdate(obj: KObject, old: KObject): FieldError[] {
+  if (!unchangedBody.has(obj)) return validateObjectUpdate(obj, old);
+  const errs = validateMetadataOnly(obj);
+  if (obj.kind === 'Pod') {
+    const node = (obj.spec as Obj).nodeName;
+    if (typeof node === 'string' && node)
+      for (const msg of isDNS1123Subdomain(node))
+        errs.push({ type: 'Invalid', field: 'spec.nodeName', badValue: node, detail: msg });
+  }
+  return errs;
+}
+
+/** The strategy every served kind gets (composed with allocation and deletion strategies). */
+export const apiStrategy: Strategy = {
+  prepareForCreate: (obj, ctx) => prepareForCreate(obj, ctx),
+  validate: (obj) => validateObject(obj),
+  prepareForUpdate: (obj, old) => prepareForUpdate(obj, old),
+  validateUpdate: (obj, old) => validateUpdate(obj, old),
+};
+
+export function installApiStrategies(ctx: ClusterContext): void {
+  for (const info of KINDS) {
+    if (info.kind === 'Event') continue;
+    ctx.store.setStrategy(info.kind, apiStrategy);
+  }
+}

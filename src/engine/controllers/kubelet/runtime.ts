@@ -1,0 +1,112 @@
+/**
+ * The kubelet's picture of one pod on its node: the sandbox (pod IP) and, per container, the
+ * container instances the runtime created (attempts), the pull in flight, and the "reason cache"
+ * (why a container is waiting). pod-status.ts turns this into the API status; kubelet.ts moves it.
+ *
+ * Times are virtual ms. Every change of the runtime becomes visible to the kubelet a little later,
+ * as PLEG (pkg/kubelet/pleg/generic.go, relist every 1 s) notices it: `seenStartAt` and
+ * `seenEndAt` are those moments, and the status only ever shows what the kubelet has seen.
+ */
+import type { Container } from 'kubernetes-types/core/v1';
+import type { ProcessBehaviour } from '../../workloads/behaviour';
+import type { ImageRef } from '../../workloads/image-ref';
+import type { Backoff } from './backoff';
+import type { PullTicket } from './image-puller';
+import type { ProbeWorker } from './probes';
+
+/** PLEG's relist period: a container's start or exit is seen up to this long after it happens. */
+export const PLEG_RELIST_MS = 1000;
+
+/** One container instance (`containerd://…`): started once, ends once. */
+export interface Attempt {
+  id: string;
+  /** Fully qualified image (`docker.io/library/nginx:latest`) and its digest reference. */
+  image: string;
+  imageID: string;
+  startedAt: number;
+  seenStartAt: number;
+  proc: ProcessBehaviour;
+  /** When the process ends by itself, if it does. */
+  naturalExitAt?: number;
+  naturalExitCode?: number;
+  /** A stop requested by the kubelet (pod deletion, failed liveness probe, changed definition). */
+  kill?: { at: number; deadline: number; finishAt: number; exitCode: number };
+  /** How it ended: the earlier of the natural exit and the kill. */
+  finishedAt?: number;
+  exitCode?: number;
+  seenEndAt?: number;
+  probes: ProbeWorker[];
+}
+
+/** Why a container is waiting (the kubelet's reasonCache), visible from `visibleFrom`. */
+export interface WaitingReason {
+  reason: string;
+  message?: string;
+  setAt: number;
+  visibleFrom: number;
+}
+
+export interface ContainerRuntime {
+  name: string;
+  /** The container definition the next instance will use. */
+  spec: Container;
+  ref?: ImageRef;
+  /** Set when the image reference does not parse (InvalidImageName message). */
+  invalidImage?: string;
+  attempts: Attempt[];
+  /** Instances created so far (restartCount of the latest = attemptCount - 1). */
+  attemptCount: number;
+  waiting?: WaitingReason;
+  /** A pull requested for the next instance. */
+  pull?: PullTicket;
+  /** Image pull failure cycle: ErrImagePull until showBackOffAt, ImagePullBackOff until retryAt. */
+  pullFailure?: { failures: number; failedAt: number; showBackOffAt: number; retryAt: number };
+  /** Crash-loop back-off: the next instance may start at `until`. */
+  crashBackOffUntil?: number;
+  /** An exit (or a kill) already handled, so the restart decision is made once. */
+  handledEnd?: string;
+  /** The image is on the node for this container (just pulled, or present). */
+  imageReady: boolean;
+  /** The last event-worthy state, so a sync repeats no events. */
+  reported?: string;
+}
+
+export interface PodRuntime {
+  key: string;
+  uid: string;
+  namespace: string;
+  name: string;
+  startTime: number;
+  podIP: string;
+  hostNetwork: boolean;
+  containers: ContainerRuntime[];
+  /** Restart back-off per container (key: container name) and pull back-off per image. */
+  restartBackoff: Backoff;
+  pullBackoff: Backoff;
+  /** Graceful deletion in progress: containers must be gone by then. */
+  deletionDeadline?: number;
+  deleted: boolean;
+  /** The pod IP went back to the node's pool (pod finished or gone). */
+  ipReleased: boolean;
+}
+
+/** The latest instance the kubelet has seen start, with its index (= its restartCount). */
+export function visibleAttempt(
+  c: ContainerRuntime,
+  now: number,
+): { attempt: Attempt; index: number; previous?: Attempt } | undefined {
+  for (let i = c.attempts.length - 1; i >= 0; i--) {
+    const a = c.attempts[i] as Attempt;
+    if (a.seenStartAt <= now) {
+      const index = c.attemptCount - (c.attempts.length - i);
+      const previous = c.attempts[i - 1];
+      return previous ? { attempt: a, index, previous } : { attempt: a, index };
+    }
+  }
+  return undefined;
+}
+
+export const isRunningAt = (a: Attempt, now: number): boolean =>
+  a.finishedAt === undefined || a.finishedAt > now;
+export const isSeenEnded = (a: Attempt, now: number): boolean =>
+  a.seenEndAt !== undefined && a.seenEndAt <= now;
