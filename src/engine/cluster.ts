@@ -16,6 +16,8 @@ import { ApiError, isApiError } from './api/errors';
 import type { KObject } from './api/types';
 import { deepClone } from './api/types';
 import { kindInfo } from './api/kinds';
+import { parseManifests } from './api/manifest';
+import type { ParsedManifests } from './api/manifest';
 import { bootstrapCluster } from './bootstrap';
 import type { ClusterConfig, ClusterOptions } from './cluster-config';
 import { resolveConfig } from './cluster-config';
@@ -35,6 +37,12 @@ export type ApplyOutcome =
   | { ok: true; action: 'created' | 'configured' | 'unchanged'; object: KObject }
   | { ok: false; error: ApiError; object: KObject };
 
+export interface ManifestApplyResult {
+  parsed: ParsedManifests;
+  /** One outcome per parsed document, in document order. */
+  outcomes: ApplyOutcome[];
+}
+
 export interface Cluster {
   readonly config: ClusterConfig;
   /** Read access for printers, tests and the UI. Write through the methods below. */
@@ -48,6 +56,11 @@ export interface Cluster {
   settle(opts?: SettleOptions): SettleResult;
   /** Create each object, or update it if it exists (kubectl apply's effect, without the 3-way merge). */
   applyObjects(objects: readonly KObject[], actor?: string): ApplyOutcome[];
+  /**
+   * Parse multi-document YAML and apply every valid document. Parse errors and API errors come
+   * back per document; one bad document never stops the others.
+   */
+  apply(yamlText: string, actor?: string): ManifestApplyResult;
   /** Subscribe to the change feed; called after each step/advance/settle/apply that changed something. */
   subscribe(listener: (changes: ChangeSet) => void): () => void;
   /** Subscribe to the inspection stream (writes, watch deliveries, reconciles). */
@@ -109,6 +122,12 @@ export function createCluster(opts: ClusterOptions = {}): Cluster {
       const out = objects.map((o) => applyOne(store, o, actor));
       flush();
       return out;
+    },
+    apply: (text, actor = 'kubectl') => {
+      const parsed = parseManifests(text);
+      const outcomes = parsed.documents.map((d) => applyOne(store, d.object, actor));
+      flush();
+      return { parsed, outcomes };
     },
     subscribe: (l) => {
       listeners.add(l);

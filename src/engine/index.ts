@@ -2,7 +2,9 @@
  * The only public entry of the engine. Everything outside src/engine imports from here.
  */
 export { createCluster } from './cluster';
-export type { Cluster, ApplyOutcome } from './cluster';
+export type { Cluster, ApplyOutcome, ManifestApplyResult } from './cluster';
+export { parseManifests, positionOf } from './api/manifest';
+export type { ParsedManifests, ManifestDocument, ManifestError } from './api/manifest';
 export type { ClusterConfig, ClusterOptions, NodeConfig } from './cluster-config';
 export type { ChangeSet } from './api/store';
 export type { KObject, WatchEvent } from './api/types';

@@ -40,8 +40,11 @@ export function ClusterList({ cluster, version }: Props) {
             <ul aria-label={`Pods on ${name}`}>
               {onNode.map((p) => (
                 <li key={`${p.metadata.namespace}/${p.metadata.name}`}>
-                  <span className="ns">{p.metadata.namespace}/</span>
-                  {p.metadata.name} <span className="phase">{podPhaseLabel(p)}</span>
+                  <span className="pod-name">
+                    <span className="ns">{p.metadata.namespace}/</span>
+                    {p.metadata.name}
+                  </span>
+                  <span className="phase">{podPhaseLabel(p)}</span>
                 </li>
               ))}
             </ul>

@@ -7,6 +7,7 @@ import {
   isOneLetterTypo,
   logsAt,
   NGINX_WELCOME_PAGE,
+  processOfContainer,
   pullImage,
   resolveProcess,
 } from './catalog';
@@ -254,5 +255,27 @@ describe('resolveProcess', () => {
         'OCI runtime exec failed: exec failed: unable to start container process: exec: "cat": executable file not found in $PATH: unknown',
     });
     expect(execAt(run('redis'), ['redis-cli', 'ping'], 0)).toEqual({ exitCode: 0, output: 'PONG' });
+  });
+
+  it('processOfContainer rebuilds what a running container of a pod serves', () => {
+    const pod = {
+      metadata: { name: 'web-1' },
+      spec: { containers: [{ name: 'web', image: 'nginx' }] },
+      status: {
+        podIP: '10.244.1.5',
+        containerStatuses: [
+          {
+            name: 'web',
+            image: 'docker.io/library/nginx:latest',
+            imageID: '',
+            ready: true,
+            restartCount: 0,
+            state: { running: { startedAt: '2024-06-03T08:00:03Z' } },
+          },
+        ],
+      },
+    };
+    expect(processOfContainer(pod, 'web')?.ports.map((p) => p.port)).toEqual([80]);
+    expect(processOfContainer(pod, 'other')).toBe(undefined);
   });
 });

@@ -33,10 +33,11 @@
  * authorization"; a missing tag of an existing repository (rule 5, or a marker only in the tag)
  * answers "not found", as containerd does.
  */
-import type { Container } from 'kubernetes-types/core/v1';
+import type { Container, Pod } from 'kubernetes-types/core/v1';
 import type { CommandOptions, ShellFlavour, StartedServer } from './command';
 import { evaluateCommand, MONTHS, WEEKDAYS } from './command';
 import type {
+  FileEvent,
   HttpPage,
   HttpSite,
   LogEntry,
@@ -46,7 +47,7 @@ import type {
 } from './behaviour';
 import type { ImageRef } from './image-ref';
 import { parseImageRef } from './image-ref';
-import { formatTimestamp } from '../sim/clock';
+import { formatTimestamp, parseTimestamp } from '../sim/clock';
 
 // ------------------------------------------------------------------ pages
 
@@ -803,6 +804,17 @@ export type PullOutcome =
  * (the kubelet prefixes `Failed to pull image "<image>": `).
  */
 export function pullImage(ref: ImageRef): PullOutcome {
+  let out = pullCache.get(ref.normalized);
+  if (!out) {
+    out = decidePull(ref);
+    if (pullCache.size > 10_000) pullCache.clear();
+    pullCache.set(ref.normalized, out);
+  }
+  return out;
+}
+const pullCache = new Map<string, PullOutcome>();
+
+function decidePull(ref: ImageRef): PullOutcome {
   const q = ref.normalized;
   const prefix = (code: string): string =>
     `rpc error: code = ${code} desc = failed to pull and unpack image "${q}": failed to resolve reference "${q}": `;
@@ -873,8 +885,15 @@ export function fakeSha256(s: string): string {
 
 /** `docker.io/library/nginx@sha256:…`, as containerStatuses[].imageID shows it. */
 export function imageID(ref: ImageRef): string {
-  return `${ref.repository}@${ref.digest ?? `sha256:${fakeSha256(`${ref.repository}:${ref.tag ?? ''}`)}`}`;
+  let id = imageIDCache.get(ref.normalized);
+  if (id === undefined) {
+    id = `${ref.repository}@${ref.digest ?? `sha256:${fakeSha256(`${ref.repository}:${ref.tag ?? ''}`)}`}`;
+    if (imageIDCache.size > 10_000) imageIDCache.clear();
+    imageIDCache.set(ref.normalized, id);
+  }
+  return id;
 }
+const imageIDCache = new Map<string, string>();
 
 /**
  * Compressed size in bytes: the catalogue's size class, smaller for `-alpine` / `-slim` variants,
@@ -1002,6 +1021,89 @@ function busyboxHttpdPort(
   };
 }
 
+/** Server ports are pure data per (image, args): shared between all containers that run them. */
+const portsCache = new Map<string, ServedPort[]>();
+function serverPorts(entry: CatalogEntry, ref: ImageRef, args: readonly string[]): ServedPort[] {
+  const key = `${ref.normalized}\u0000${args.join('\u0000')}`;
+  let ports = portsCache.get(key);
+  if (!ports) {
+    ports = entry.ports(ref, args);
+    if (portsCache.size > 10_000) portsCache.clear();
+    portsCache.set(key, ports);
+  }
+  return ports;
+}
+
+function argvOf(entry: CatalogEntry | undefined, container: Container): string[] {
+  const command = container.command;
+  return command
+    ? [...command, ...(container.args ?? [])]
+    : [...(entry?.entrypoint ?? []), ...(container.args ?? entry?.cmd ?? [])];
+}
+
+function execOptions(
+  entry: CatalogEntry | undefined,
+  container: Container,
+  ctx: ProcessContext,
+): CommandOptions {
+  const opts: CommandOptions = {
+    flavour: entry?.shell === 'busybox' ? 'busybox' : 'gnu',
+    env: envOf(container, ctx.hostname),
+    podIP: ctx.podIP,
+    startedAtMs: ctx.startedAtMs,
+  };
+  if (entry?.extraCommands) opts.extraCommands = entry.extraCommands;
+  if (entry?.shell === 'none') opts.hasShell = false;
+  return opts;
+}
+
+function imageFiles(entry: CatalogEntry | undefined, ctx: ProcessContext): Map<string, string> {
+  const files = commonFiles(ctx.hostname, ctx.podIP);
+  if (entry?.files) for (const p in entry.files) files.set(p, entry.files[p] ?? '');
+  return files;
+}
+
+const NO_FILE_EVENTS: FileEvent[] = [];
+
+/**
+ * A process that runs until it is stopped (an image's server, pause, an unknown image's app).
+ * Thousands of replicas start these, so what only `kubectl logs` / `exec` need is built lazily.
+ */
+class LongRunningProcess implements ProcessBehaviour {
+  readonly fileEvents = NO_FILE_EVENTS;
+  private cachedLogs: LogEntry[] | undefined;
+  private cachedFiles: Map<string, string> | undefined;
+  private cachedExec: CommandOptions | undefined;
+
+  constructor(
+    readonly imageId: string,
+    readonly ports: ServedPort[],
+    readonly sigterm: SigtermBehaviour,
+    private readonly entry: CatalogEntry | undefined,
+    private readonly ref: ImageRef,
+    private readonly container: Container,
+    private readonly ctx: ProcessContext,
+  ) {}
+
+  get description(): string {
+    const argv = argvOf(this.entry, this.container);
+    return argv.length > 0 ? argv.join(' ') : this.ref.raw;
+  }
+  get logs(): LogEntry[] {
+    return (this.cachedLogs ??= (
+      this.entry?.startupLogs?.({ ...this.ctx, ref: this.ref }) ?? []
+    ).map((text) => ({ atMs: 0, text })));
+  }
+  get files(): Map<string, string> {
+    return (this.cachedFiles ??= imageFiles(this.entry, this.ctx));
+  }
+  get exec(): CommandOptions {
+    return (this.cachedExec ??= execOptions(this.entry, this.container, this.ctx));
+  }
+}
+
+const GENERIC_SIGTERM: SigtermBehaviour = { kind: 'exits', afterMs: 500, exitCode: 0 };
+
 /**
  * What a container of this image runs, given its spec: ports, exit, SIGTERM handling, files, logs.
  * `image` must parse (the kubelet never starts an InvalidImageName container).
@@ -1016,86 +1118,78 @@ export function resolveProcess(
   if (!parsed.ok) throw new Error(`resolveProcess: invalid image ${String(image)}`);
   const ref = parsed.ref;
   const entry = lookupImage(ref);
-  const logCtx: LogContext = { ...ctx, ref };
-  const env = envOf(container, ctx.hostname);
-  const files = commonFiles(ctx.hostname, ctx.podIP);
-  for (const [p, c] of Object.entries(entry?.files ?? {})) files.set(p, c);
-
   const command = container.command;
-  const argv = command
-    ? [...command, ...(container.args ?? [])]
-    : [...(entry?.entrypoint ?? []), ...(container.args ?? entry?.cmd ?? [])];
-  const shell: ShellFlavour = entry?.shell === 'busybox' ? 'busybox' : 'gnu';
-  const execOpts: CommandOptions = {
-    flavour: shell,
-    env,
-    podIP: ctx.podIP,
-    startedAtMs: ctx.startedAtMs,
-    ...(entry?.extraCommands ? { extraCommands: entry.extraCommands } : {}),
-  };
-  const base = {
-    imageId: entry?.id ?? 'generic',
-    files,
-    exec: entry?.shell === 'none' ? { ...execOpts, hasShell: false } : execOpts,
-  };
-  const logsAt0 = (lines: string[]): LogEntry[] => lines.map((l) => ({ atMs: 0, text: l }));
 
-  /** The image's own server, started by its entrypoint (or a script) at `atMs`. */
-  const server = (args: readonly string[], atMs: number): Partial<ProcessBehaviour> => {
-    if (!entry) return { ports: genericPorts(ref, container) };
-    if (entry.requiredEnv && !entry.requiredEnv.anyOf.some((v) => v in env)) {
-      return {
-        ports: [],
-        exit: { afterMs: atMs + 500, code: 1 },
-        logs: entry.requiredEnv.logs(logCtx).map((t) => ({ atMs, text: t })),
-      };
-    }
-    return {
-      ports: entry.ports(ref, args),
-      logs: (entry.startupLogs?.(logCtx) ?? []).map((t) => ({ atMs, text: t })),
-    };
-  };
-
+  if (entry?.kind === 'pause')
+    return new LongRunningProcess(entry.id, [], entry.sigterm, entry, ref, container, ctx);
   const runsServer =
     entry?.kind === 'server' &&
     (!command || entry.serverCommands.includes(basename(command[0])) || entry.shell === 'none');
-  if (entry?.kind === 'pause') {
-    return {
-      ...base,
-      description: argv.join(' '),
-      ports: [],
-      sigterm: entry.sigterm,
-      fileEvents: [],
-      logs: [],
-    };
-  }
-  if (runsServer && entry) {
-    const s = server(argv.slice(1), 0);
-    return {
-      ...base,
-      description: argv.join(' '),
-      ports: s.ports ?? [],
-      ...(s.exit ? { exit: s.exit } : {}),
-      sigterm: entry.sigterm,
-      fileEvents: [],
-      logs: s.logs ?? [],
-    };
+  if (runsServer && entry && !missingRequiredEnv(entry, container)) {
+    const args = argvOf(entry, container).slice(1);
+    const ports = serverPorts(entry, ref, args);
+    return new LongRunningProcess(entry.id, ports, entry.sigterm, entry, ref, container, ctx);
   }
   if (!entry && !(command && GENERIC_SHELL_COMMANDS.has(basename(command[0])))) {
     // An unknown image running its own program: a long-lived server on the declared ports.
+    const ports = genericPorts(ref, container);
+    return new LongRunningProcess(
+      'generic',
+      ports,
+      GENERIC_SIGTERM,
+      undefined,
+      ref,
+      container,
+      ctx,
+    );
+  }
+  return scriptedProcess(entry, ref, container, ctx);
+}
+
+function missingRequiredEnv(entry: CatalogEntry, container: Container): boolean {
+  const req = entry.requiredEnv;
+  if (!req) return false;
+  const names = new Set((container.env ?? []).map((e) => e.name));
+  return !req.anyOf.some((v) => names.has(v));
+}
+
+/** A server whose entrypoint refuses to start (mysql without a root password). */
+function refusingServer(
+  entry: CatalogEntry,
+  ref: ImageRef,
+  container: Container,
+  ctx: ProcessContext,
+  atMs: number,
+): Pick<ProcessBehaviour, 'ports' | 'exit' | 'logs'> {
+  const lines = entry.requiredEnv?.logs({ ...ctx, ref }) ?? [];
+  return {
+    ports: [],
+    exit: { afterMs: atMs + 500, code: 1 },
+    logs: lines.map((text) => ({ atMs, text })),
+  };
+}
+
+/** A command run through the shell evaluator (busybox & co., or an overridden command). */
+function scriptedProcess(
+  entry: CatalogEntry | undefined,
+  ref: ImageRef,
+  container: Container,
+  ctx: ProcessContext,
+): ProcessBehaviour {
+  const argv = argvOf(entry, container);
+  const files = imageFiles(entry, ctx);
+  const exec = execOptions(entry, container, ctx);
+  const base = { imageId: entry?.id ?? 'generic', files, exec, description: argv.join(' ') };
+  if (entry?.kind === 'server' && !container.command && missingRequiredEnv(entry, container)) {
     return {
       ...base,
-      description: argv.length > 0 ? argv.join(' ') : ref.raw,
-      ports: genericPorts(ref, container),
-      sigterm: { kind: 'exits', afterMs: 500, exitCode: 0 },
+      ...refusingServer(entry, ref, container, ctx, 0),
+      sigterm: entry.sigterm,
       fileEvents: [],
-      logs: [],
     };
   }
-
-  // Run the command through the shell evaluator (busybox & co., or an overridden command).
   const timeline = evaluateCommand(argv, {
-    ...execOpts,
+    ...exec,
     ...(container.stdin ? { stdin: true } : {}),
     files,
     serverCommands: entry?.serverCommands ?? [],
@@ -1114,27 +1208,55 @@ export function resolveProcess(
   }
   for (const s of timeline.servers) {
     if (s.kind === 'image') {
-      const started = server(s.args, s.atMs);
-      ports = [...ports, ...withDocroot(started.ports ?? [], entry?.docroot, finalFiles)];
-      logs = [...logs, ...(started.logs ?? [])];
-      if (started.exit) exit = started.exit;
-      if (entry) sigterm = entry.sigterm;
+      if (!entry) {
+        ports = [...ports, ...genericPorts(ref, container)];
+        continue;
+      }
+      if (missingRequiredEnv(entry, container)) {
+        const r = refusingServer(entry, ref, container, ctx, s.atMs);
+        logs = [...logs, ...r.logs];
+        exit = r.exit;
+        continue;
+      }
+      ports = [...ports, ...withDocroot(entry.ports(ref, s.args), entry.docroot, finalFiles)];
+      const startup = entry.startupLogs?.({ ...ctx, ref }) ?? [];
+      logs = [...logs, ...startup.map((text) => ({ atMs: s.atMs, text }))];
+      sigterm = entry.sigterm;
     } else if (s.kind === 'httpd') {
       ports.push(busyboxHttpdPort(s, finalFiles));
     } else {
       ports.push({ port: s.port, protocol: 'TCP', app: 'tcp' });
     }
   }
-  return {
+  const proc: ProcessBehaviour = {
     ...base,
-    description: argv.join(' '),
     ports,
-    ...(exit ? { exit } : {}),
     sigterm,
     fileEvents: timeline.files,
     logs,
-    ...(timeline.logRepeat ? { logRepeat: timeline.logRepeat } : {}),
   };
+  if (exit) proc.exit = exit;
+  if (timeline.logRepeat) proc.logRepeat = timeline.logRepeat;
+  return proc;
+}
+
+/**
+ * The process a running container of a pod is running, from the pod as the API shows it (spec and
+ * status): what the network layer, `kubectl logs` and `kubectl exec` need. Undefined when the
+ * container is not running. Start times come from status (second precision).
+ */
+export function processOfContainer(pod: Pod, containerName: string): ProcessBehaviour | undefined {
+  const container = pod.spec?.containers.find((c) => c.name === containerName);
+  const status = pod.status?.containerStatuses?.find((c) => c.name === containerName);
+  const startedAt = status?.state?.running?.startedAt;
+  if (!container || !startedAt) return undefined;
+  const parsed = parseImageRef(container.image ?? '');
+  if (!parsed.ok) return undefined;
+  return resolveProcess(parsed.ref, container, {
+    hostname: pod.spec?.hostname ?? pod.metadata?.name ?? '',
+    podIP: pod.status?.podIP ?? '',
+    startedAtMs: parseTimestamp(startedAt),
+  });
 }
 
 /** Log lines of a process as `kubectl logs` prints them `elapsedMs` after start (repeats capped). */

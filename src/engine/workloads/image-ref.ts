@@ -64,6 +64,18 @@ export type ImageRefResult = { ok: true; ref: ImageRef } | { ok: false; error: s
  * On failure `error` is the Go error text (`invalid reference format`, ...).
  */
 export function parseImageRef(raw: string): ImageRefResult {
+  let r = cache.get(raw);
+  if (!r) {
+    r = parse(raw);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(raw, r);
+  }
+  return r;
+}
+// Results are immutable and the same few images recur across thousands of pods.
+const cache = new Map<string, ImageRefResult>();
+
+function parse(raw: string): ImageRefResult {
   if (ANCHORED_IDENTIFIER_RE.test(raw)) {
     return {
       ok: false,

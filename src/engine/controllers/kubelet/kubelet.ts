@@ -72,6 +72,7 @@ export const FOREGROUND_HORIZON_MS = 60_000;
 export const POD_WORKER_BACKOFF_MS = 10_000;
 const DEFAULT_GRACE_SECONDS = 30;
 const ATTEMPTS_KEPT = 3;
+const PROBE_KINDS = ['startup', 'readiness', 'liveness'] as const;
 
 /** The Pod index on spec.nodeName (shared with whoever else needs it: same name, same values). */
 export function ensurePodNodeIndex(store: ApiStore): void {
@@ -114,6 +115,19 @@ export function startKubelets(ctx: ClusterContext): void {
     k.controller.enqueue(key);
   });
   for (const n of ctx.store.list('Node')) start(n.metadata.name ?? '');
+}
+
+/** The earliest foreground and background wake-up a sync asks for. */
+class Wakeups {
+  fg = Infinity;
+  bg = Infinity;
+  constructor(private readonly now: number) {}
+  want(t: number, foreground: boolean): void {
+    if (!(t > this.now) || t === Infinity) return;
+    if (foreground) {
+      if (t < this.fg) this.fg = t;
+    } else if (t < this.bg) this.bg = t;
+  }
 }
 
 interface PodTimers {
@@ -250,7 +264,6 @@ export class Kubelet {
       containers: (pod.spec?.containers ?? []).map((c) => this.newContainer(c)),
       restartBackoff: new Backoff(),
       pullBackoff: new Backoff(),
-      deleted: false,
       ipReleased: false,
     };
     this.pods.set(key, rt);
@@ -401,8 +414,11 @@ export class Kubelet {
       if (c.pull) return; // waiting for the image
       if (a) {
         if (a.seenEndAt === undefined || a.seenEndAt > now) return; // not seen yet
-        if (!this.shouldRestart(pod, a)) return;
-        if (!this.doBackOff(rt, pod, c, a, now)) return;
+        // Restart decided already (the image is being fetched): do not re-judge the back-off.
+        if (c.handledEnd !== a.id) {
+          if (!this.shouldRestart(pod, a)) return;
+          if (!this.doBackOff(rt, pod, c, a, now)) return;
+        }
       }
       this.ensureImageAndStart(rt, pod, c, now);
     });
@@ -595,7 +611,7 @@ export class Kubelet {
     });
     const seenStartAt = now + PLEG_RELIST_MS;
     const probes: ProbeWorker[] = [];
-    for (const kind of ['startup', 'readiness', 'liveness'] as const) {
+    for (const kind of PROBE_KINDS) {
       const spec = probeSpec(c.spec, kind);
       if (spec) probes.push(newWorker(spec, now, seenStartAt));
     }
@@ -678,7 +694,6 @@ export class Kubelet {
       } else running = true;
     }
     if (running) return false;
-    rt.deleted = true;
     this.teardown(rt);
     try {
       this.ctx.store.delete('Pod', rt.namespace, rt.name, {
@@ -710,38 +725,32 @@ export class Kubelet {
 
   /** Work out when this pod next needs a sync, and whether settle() should wait for it. */
   private scheduleWakeups(rt: PodRuntime, pod: StoredPod, now: number): void {
-    let fg = Infinity;
-    let bg = Infinity;
-    const want = (t: number, foreground: boolean): void => {
-      if (!(t > now) || t === Infinity) return;
-      if (foreground) fg = Math.min(fg, t);
-      else bg = Math.min(bg, t);
-    };
+    const w = new Wakeups(now);
     const phase = pod.status?.phase;
     const terminal = phase === 'Succeeded' || phase === 'Failed';
     for (const c of rt.containers) {
-      if (c.pull) want(c.pull.doneAt, true);
+      if (c.pull) w.want(c.pull.doneAt, true);
       const f = c.pullFailure;
       if (f && !c.pull) {
-        if (now < f.showBackOffAt) want(f.showBackOffAt, f.failures === 1);
-        else want(f.retryAt, false);
+        if (now < f.showBackOffAt) w.want(f.showBackOffAt, f.failures === 1);
+        else w.want(f.retryAt, false);
       }
-      if (c.waiting && c.waiting.visibleFrom > now) want(c.waiting.visibleFrom, true);
-      if (c.crashBackOffUntil !== undefined) want(c.crashBackOffUntil, false);
-      if (c.reported === 'ErrImageNeverPull') want(now + POD_WORKER_BACKOFF_MS, false);
+      if (c.waiting && c.waiting.visibleFrom > now) w.want(c.waiting.visibleFrom, true);
+      if (c.crashBackOffUntil !== undefined) w.want(c.crashBackOffUntil, false);
+      if (c.reported === 'ErrImageNeverPull') w.want(now + POD_WORKER_BACKOFF_MS, false);
       const a = c.attempts[c.attempts.length - 1];
       if (!a) continue;
-      if (a.seenStartAt > now) want(a.seenStartAt, true);
+      if (a.seenStartAt > now) w.want(a.seenStartAt, true);
       if (a.finishedAt === undefined) {
-        if (a.kill) want(a.kill.finishAt, true);
+        if (a.kill) w.want(a.kill.finishAt, true);
         if (a.naturalExitAt !== undefined && (!a.kill || a.naturalExitAt < a.kill.finishAt)) {
           const seen = a.naturalExitAt + PLEG_RELIST_MS;
-          want(seen, !!a.kill || seen - now <= FOREGROUND_HORIZON_MS);
+          w.want(seen, !!a.kill || seen - now <= FOREGROUND_HORIZON_MS);
         }
-        if (!terminal && !a.kill) this.scheduleProbes(rt, c, a, now, want);
-      } else if (a.seenEndAt !== undefined && a.seenEndAt > now) want(a.seenEndAt, true);
+        if (!terminal && !a.kill && a.probes.length > 0) this.scheduleProbes(rt, c, a, now, w);
+      } else if (a.seenEndAt !== undefined && a.seenEndAt > now) w.want(a.seenEndAt, true);
     }
-    this.setTimers(rt.key, fg, bg < fg ? bg : Infinity);
+    this.setTimers(rt.key, w.fg, w.bg < w.fg ? w.bg : Infinity);
   }
 
   /**
@@ -753,7 +762,7 @@ export class Kubelet {
     c: ContainerRuntime,
     a: Attempt,
     now: number,
-    want: (t: number, fg: boolean) => void,
+    wake: Wakeups,
   ): void {
     const startup = a.probes.find((w) => w.spec.kind === 'startup');
     const elapsed = now - a.startedAt;
@@ -770,42 +779,45 @@ export class Kubelet {
         ? w.result === 'Success'
         : w.spec.kind === 'readiness' && w.result === 'Failure';
       if (!steady) {
-        want(w.nextAt, true);
+        wake.want(w.nextAt, true);
         continue;
       }
-      if (!ok) want(w.nextAt, false);
+      if (!ok) wake.want(w.nextAt, false);
       if (changeAt !== Infinity && w.spec.probe.exec) {
         const t = tickAtOrAfter(w, changeAt);
         if (ok) w.nextAt = t;
-        want(t, t - now <= FOREGROUND_HORIZON_MS);
+        wake.want(t, t - now <= FOREGROUND_HORIZON_MS);
       } else if (ok) w.nextAt = Infinity; // passing and nothing will change: no need to tick
     }
   }
 
   private setTimers(key: string, fgDue: number, bgDue: number): void {
     let t = this.timers.get(key);
-    if (!t) this.timers.set(key, (t = {}));
-    const timers = t;
-    const arm = (slot: 'fg' | 'bg', due: number): void => {
-      const cur = timers[slot];
-      if (cur && cur.due === due) return;
-      if (cur) this.ctx.clock.cancel(cur.handle);
-      delete timers[slot];
-      if (due === Infinity) return;
-      const handle = this.ctx.clock.schedule(
-        due - this.ctx.clock.now(),
-        this.name,
-        () => {
-          if (timers[slot]?.handle === handle) delete timers[slot];
-          this.controller.enqueue(key);
-        },
-        { background: slot === 'bg' },
-      );
-      timers[slot] = { due, handle };
-    };
-    arm('fg', fgDue);
-    arm('bg', bgDue);
-    if (!timers.fg && !timers.bg) this.timers.delete(key);
+    if (!t) {
+      if (fgDue === Infinity && bgDue === Infinity) return;
+      this.timers.set(key, (t = {}));
+    }
+    this.arm(key, t, 'fg', fgDue);
+    this.arm(key, t, 'bg', bgDue);
+    if (!t.fg && !t.bg) this.timers.delete(key);
+  }
+
+  private arm(key: string, timers: PodTimers, slot: 'fg' | 'bg', due: number): void {
+    const cur = timers[slot];
+    if (cur && cur.due === due) return;
+    if (cur) this.ctx.clock.cancel(cur.handle);
+    delete timers[slot];
+    if (due === Infinity) return;
+    const handle = this.ctx.clock.schedule(
+      due - this.ctx.clock.now(),
+      this.name,
+      () => {
+        if (timers[slot]?.handle === handle) delete timers[slot];
+        this.controller.enqueue(key);
+      },
+      { background: slot === 'bg' },
+    );
+    timers[slot] = { due, handle };
   }
 
   private releaseIP(rt: PodRuntime): void {
@@ -833,11 +845,6 @@ export class Kubelet {
     field?: string,
   ): void {
     this.recorder.event(pod, type, reason, message, field);
-  }
-
-  /** For tests and the network layer: what a pod's containers are running right now. */
-  runtimeOf(namespace: string, name: string): PodRuntime | undefined {
-    return this.pods.get(`${namespace}/${name}`);
   }
 }
 

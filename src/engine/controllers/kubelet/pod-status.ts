@@ -197,6 +197,8 @@ function condition(
 ): PodCondition {
   const prev = old?.find((c) => c.type === type);
   return {
+    // The API serialises the unset time as `lastProbeTime: null`; kubectl -o yaml shows it.
+    lastProbeTime: null as unknown as string,
     lastTransitionTime:
       prev && prev.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : now,
     ...(message ? { message } : {}),

@@ -85,7 +85,6 @@ export interface PodRuntime {
   pullBackoff: Backoff;
   /** Graceful deletion in progress: containers must be gone by then. */
   deletionDeadline?: number;
-  deleted: boolean;
   /** The pod IP went back to the node's pool (pod finished or gone). */
   ipReleased: boolean;
 }
