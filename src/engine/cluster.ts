@@ -10,8 +10,7 @@
  *
  * Nothing here throws into a caller: API failures come back as values.
  */
-import { ApiStore } from './api/store';
-import type { ChangeSet } from './api/store';
+import type { ApiStore, ChangeSet } from './api/store';
 import { ApiError, isApiError } from './api/errors';
 import type { KObject } from './api/types';
 import { deepClone } from './api/types';
@@ -23,15 +22,10 @@ import type { ClusterConfig, ClusterOptions } from './cluster-config';
 import { resolveConfig } from './cluster-config';
 import type { ClusterContext } from './context';
 import { makeContext } from './context';
-import { EventBroadcaster } from './controllers/events';
 import { CONTROLLER_STARTERS, STRATEGY_INSTALLERS } from './wiring';
-import { VirtualClock } from './sim/clock';
-import { IdSource } from './sim/ids';
-import { Inspector } from './sim/inspector';
+import type { VirtualClock } from './sim/clock';
 import type { InspectionListener } from './sim/inspector';
-import { EventLoop } from './sim/loop';
 import type { SettleOptions, SettleResult, StepInfo } from './sim/loop';
-import { rngFor } from './sim/rng';
 
 export type ApplyOutcome =
   | { ok: true; action: 'created' | 'configured' | 'unchanged'; object: KObject }
@@ -69,17 +63,9 @@ export interface Cluster {
 
 export function createCluster(opts: ClusterOptions = {}): Cluster {
   const config = resolveConfig(opts);
-  const clock = new VirtualClock();
-  const loop = new EventLoop(clock);
-  const inspector = new Inspector(() => clock.now());
-  const store = new ApiStore(
-    clock,
-    new IdSource(config.seed),
-    rngFor(config.seed, 'apiserver'),
-    inspector,
-  );
-  const events = new EventBroadcaster(store, clock);
-  const context = makeContext({ config, store, clock, loop, events });
+  const context = makeContext(config);
+  const { store, clock, loop } = context;
+  const inspector = store.inspector;
 
   for (const install of STRATEGY_INSTALLERS) install(context);
   for (const start of CONTROLLER_STARTERS) start(context);

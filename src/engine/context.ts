@@ -2,13 +2,15 @@
  * What every controller is given: the API store, the clock and loop, a seeded random stream of
  * its own, the event recorder, and the cluster's configuration. Built once by createCluster().
  */
-import type { ApiStore } from './api/store';
+import { ApiStore } from './api/store';
 import type { ClusterConfig } from './cluster-config';
 import { Controller } from './controllers/runner';
 import { SchedulingLog } from './controllers/scheduler/decisions';
-import type { EventBroadcaster } from './controllers/events';
-import type { VirtualClock } from './sim/clock';
-import type { EventLoop } from './sim/loop';
+import { EventBroadcaster } from './controllers/events';
+import { VirtualClock } from './sim/clock';
+import { IdSource } from './sim/ids';
+import { Inspector } from './sim/inspector';
+import { EventLoop } from './sim/loop';
 import type { Rng } from './sim/rng';
 import { rngFor } from './sim/rng';
 
@@ -26,20 +28,33 @@ export interface ClusterContext {
   readonly scheduling: SchedulingLog;
 }
 
-export function makeContext(parts: {
-  config: ClusterConfig;
-  store: ApiStore;
-  clock: VirtualClock;
-  loop: EventLoop;
-  events: EventBroadcaster;
-}): ClusterContext {
+/**
+ * Build the runtime every cluster (and every controller test fixture) shares: the virtual clock,
+ * the event loop, the inspection stream, the API store with its seeded uid and name sources, the
+ * event recorder. No strategies or controllers yet: the caller installs what it needs.
+ */
+export function makeContext(config: ClusterConfig): ClusterContext {
+  const clock = new VirtualClock();
+  const loop = new EventLoop(clock);
+  const inspector = new Inspector(() => clock.now());
+  const store = new ApiStore(
+    clock,
+    new IdSource(config.seed),
+    rngFor(config.seed, 'apiserver'),
+    inspector,
+  );
+  const events = new EventBroadcaster(store, clock);
   return {
-    ...parts,
+    config,
+    store,
+    clock,
+    loop,
+    events,
     scheduling: new SchedulingLog(),
-    rng: (label) => rngFor(parts.config.seed, label),
+    rng: (label) => rngFor(config.seed, label),
     newController: (name) => {
-      const c = new Controller(name, { store: parts.store, clock: parts.clock });
-      parts.loop.register(c);
+      const c = new Controller(name, { store, clock });
+      loop.register(c);
       return c;
     },
   };

@@ -9,20 +9,14 @@
  *   f.settle();
  *   expect(f.writes('replicaset-controller')).toEqual([...]);
  */
-import { ApiStore } from '../api/store';
+import type { ApiStore } from '../api/store';
 import type { KObject } from '../api/types';
 import type { ClusterOptions } from '../cluster-config';
 import { resolveConfig } from '../cluster-config';
 import type { ClusterContext } from '../context';
 import { makeContext } from '../context';
-import { EventBroadcaster } from '../controllers/events';
 import { STRATEGY_INSTALLERS } from '../wiring';
-import { VirtualClock } from '../sim/clock';
-import { IdSource } from '../sim/ids';
 import type { InspectionRecord } from '../sim/inspector';
-import { Inspector } from '../sim/inspector';
-import { EventLoop } from '../sim/loop';
-import { rngFor } from '../sim/rng';
 import { nodeObject } from '../bootstrap';
 
 export interface FixtureOptions extends ClusterOptions {
@@ -49,17 +43,9 @@ export interface Fixture {
 export function newFixture(opts: FixtureOptions = {}): Fixture {
   const { strategies = true, namespaces = true, nodeObjects = false, ...clusterOpts } = opts;
   const config = resolveConfig(clusterOpts);
-  const clock = new VirtualClock();
-  const loop = new EventLoop(clock);
-  const inspector = new Inspector(() => clock.now());
-  const store = new ApiStore(
-    clock,
-    new IdSource(config.seed),
-    rngFor(config.seed, 'apiserver'),
-    inspector,
-  );
-  const events = new EventBroadcaster(store, clock);
-  const ctx = makeContext({ config, store, clock, loop, events });
+  const ctx = makeContext(config);
+  const { store, loop } = ctx;
+  const inspector = store.inspector;
   if (strategies) for (const install of STRATEGY_INSTALLERS) install(ctx);
   const records = inspector.record(Number.MAX_SAFE_INTEGER).records;
   if (namespaces) {
