@@ -43,8 +43,8 @@ export interface ClusterOptions {
   nodeCpu?: string;
   nodeMemory?: string;
   /**
-   * Let this much virtual time pass after bootstrap so the system pods are Running and the cluster
-   * looks like one that has been up for a while (default 10 minutes; 0 to start at bootstrap).
+   * Hand the cluster over this long after its creation (the epoch), so the system pods are Running and it
+   * looks like one that has been up for a while (default 10 minutes; 0 = as soon as bootstrap settles).
    */
   bootstrapMs?: number;
 }

@@ -23,6 +23,7 @@ import { resolveConfig } from './cluster-config';
 import type { ClusterContext } from './context';
 import { makeContext } from './context';
 import { CONTROLLER_STARTERS, STRATEGY_INSTALLERS } from './wiring';
+import { EPOCH_MS } from './sim/clock';
 import type { VirtualClock } from './sim/clock';
 import type { InspectionListener } from './sim/inspector';
 import type { SettleOptions, SettleResult, StepInfo } from './sim/loop';
@@ -80,7 +81,9 @@ export function createCluster(opts: ClusterOptions = {}): Cluster {
   bootstrapCluster(context);
   loop.settle({ maxVirtualMs: 5 * 60_000 });
   const bootstrapMs = opts.bootstrapMs ?? 10 * 60_000;
-  if (bootstrapMs > 0) loop.advance(bootstrapMs);
+  // The cluster was created at the epoch; hand it over exactly bootstrapMs later.
+  const handOver = clock.now() < EPOCH_MS + bootstrapMs ? EPOCH_MS + bootstrapMs - clock.now() : 0;
+  if (handOver > 0) loop.advance(handOver);
   store.takeChanges(); // the first subscriber starts from the bootstrapped state
 
   const cluster: Cluster = {
