@@ -29,13 +29,15 @@ import { forbidden } from './errors';
 import { KINDS, kindInfo } from './kinds';
 import type { Strategy, StrategyContext } from './store';
 import type { KObject } from './types';
-import { deepEqual } from './types';
+import { deepClone, deepEqual, deepFreeze } from './types';
 import {
   isDNS1123Subdomain,
   strictDecodeError,
   validateMetadataOnly,
   validateObject,
   validateObjectUpdate,
+  validatePodMetadata,
+  validatePodSpecOnCreate,
 } from './validation';
 
 type Obj = Record<string, unknown>;
@@ -46,8 +48,61 @@ function decodeOrThrow(obj: KObject): void {
   if (err) throw err;
 }
 
+/**
+ * Pods stamped out of a template. A ReplicaSet creates its pods with the spec of its (stored,
+ * frozen) template, which every one of them shares: decoding, defaulting, admission and
+ * validation of that spec are pure functions of it, so they run once per template and every pod
+ * then shares the resulting frozen spec. Upstream does the work for each pod; the outcome —
+ * objects, errors, messages — is the same. Metadata is still decoded and validated per pod.
+ */
+interface PodSpecMemo {
+  /** The spec after defaulting and admission, frozen. */
+  spec: Obj;
+  qosClass: string;
+  /** admitPriority's reason to refuse such a pod, if any. */
+  refused?: string;
+  /** validatePodSpecOnCreate of `spec`. */
+  errors: readonly FieldError[];
+}
+
+/** Template spec → its memo, or null when the spec does not decode cleanly (no shortcut). */
+const podSpecMemos = new WeakMap<object, PodSpecMemo | null>();
+/** Pods between prepareForCreate and validate whose spec came from a memo. */
+const podsFromMemo = new WeakMap<KObject, PodSpecMemo>();
+
+function podSpecMemo(spec: Obj): PodSpecMemo | null {
+  let memo = podSpecMemos.get(spec);
+  if (memo !== undefined) return memo;
+  memo = null;
+  const probe: KObject = { apiVersion: 'v1', kind: 'Pod', metadata: {}, spec: deepClone(spec) };
+  if (strictDecodeError(probe) === undefined) {
+    applyDefaults(probe);
+    const s = probe.spec as Obj;
+    admitServiceAccount(s);
+    const refused = admitPriority(s);
+    admitDefaultTolerationSeconds(s);
+    memo = {
+      spec: deepFreeze(s),
+      qosClass: podQOSClass(s),
+      errors: validatePodSpecOnCreate(s),
+      ...(refused !== undefined ? { refused } : {}),
+    };
+  }
+  podSpecMemos.set(spec, memo);
+  return memo;
+}
+
 /** Create: defaults, admission, then the strategy's PrepareForCreate. */
 export function prepareForCreate(obj: KObject, ctx: StrategyContext | undefined): void {
+  if (obj.kind === 'Pod' && isObj(obj.spec) && Object.isFrozen(obj.spec)) {
+    // A spec handed over from a stored object (store.create with `transfer`).
+    const memo = podSpecMemo(obj.spec);
+    if (memo) {
+      prepareTemplatedPod(obj, memo);
+      return;
+    }
+    obj.spec = deepClone(obj.spec); // no shortcut: the general path edits it in place
+  }
   decodeOrThrow(obj);
   applyDefaults(obj);
   switch (obj.kind) {
@@ -92,6 +147,26 @@ export function prepareForCreate(obj: KObject, ctx: StrategyContext | undefined)
       obj.status = { phase: 'Active' };
       break;
   }
+}
+
+/** prepareForCreate of a Pod whose spec has a memo: the same checks, in the same order. */
+function prepareTemplatedPod(obj: KObject, memo: PodSpecMemo): void {
+  // The spec decodes cleanly, so the pod does exactly when the rest of it does.
+  const rest: KObject = { ...obj };
+  delete rest.spec;
+  if (strictDecodeError(rest) !== undefined) decodeOrThrow(obj);
+  if (memo.refused !== undefined)
+    throw forbidden(kindInfo('Pod')!, obj.metadata.name ?? '', memo.refused);
+  obj.spec = memo.spec;
+  obj.status = { phase: 'Pending', qosClass: memo.qosClass };
+  podsFromMemo.set(obj, memo);
+}
+
+/** Validate: for a templated pod, its metadata and the template's remembered spec errors. */
+function validate(obj: KObject): FieldError[] {
+  const memo = podsFromMemo.get(obj);
+  if (!memo) return validateObject(obj);
+  return [...validatePodMetadata(obj), ...memo.errors];
 }
 
 /** Fields the server (admission, scheduler) filled in that a resubmitted manifest leaves out. */
@@ -174,7 +249,7 @@ export function validateUpdate(obj: KObject, old: KObject): FieldError[] {
 /** The strategy every served kind gets (composed with allocation and deletion strategies). */
 export const apiStrategy: Strategy = {
   prepareForCreate: (obj, ctx) => prepareForCreate(obj, ctx),
-  validate: (obj) => validateObject(obj),
+  validate: (obj) => validate(obj),
   prepareForUpdate: (obj, old) => prepareForUpdate(obj, old),
   validateUpdate: (obj, old) => validateUpdate(obj, old),
 };

@@ -5,13 +5,16 @@
  * keyed by kind/namespace/name; one global resourceVersion counter (etcd's revision); uid,
  * generation and creationTimestamp stamped by the server; per-kind strategies for defaulting,
  * validation, allocation and graceful deletion; synchronous watches with ADDED/MODIFIED/DELETED.
+ * Of the subresources, status (`updateStatus`) and the pods' binding (`bindPod`).
  *
  * Beside watches it keeps a change feed (`takeChanges()`: what was added, updated, removed since
  * the last call, collapsed) for the UI, and emits the inspection stream (who wrote what).
  *
  * Simplifications: no field managers or server-side apply; finalizers other than the namespace
  * controller's are not modelled (cascading deletion is the garbage collector's background mode).
- * Objects handed out are deep-frozen: copy with deepClone() before editing.
+ * Objects handed out are deep-frozen: copy with deepClone() before editing. Being immutable,
+ * they share structure: a new version keeps the parts of the old one it did not change (a status
+ * write keeps the spec and labels objects), which is what keeps 10,000-pod clusters cheap.
  */
 import type { VirtualClock } from '../sim/clock';
 import { formatTimestamp } from '../sim/clock';
@@ -32,11 +35,27 @@ import type { KindInfo } from './kinds';
 import { apiVersionOf, kindInfo } from './kinds';
 import type { Selector } from './selectors';
 import type { KObject, WatchEvent } from './types';
-import { deepClone, deepEqual, deepFreeze, keyOf, objectKey } from './types';
+import { deepClone, deepEqual, deepFreeze, frozenCopy, keyOf, objectKey } from './types';
 
 /** Who is writing: `kubectl`, `deployment-controller`, `kubelet/node1`, ... */
 export interface WriteOptions {
   actor: string;
+  /**
+   * The caller hands `input` over: it built the object for this call and will never touch it
+   * again, so create/update store it without their defensive deep copy (and freeze it). Saves a
+   * full copy of every pod a ReplicaSet creates and of every Event. Frozen parts of `input` must
+   * not be ones the strategies edit (defaulting fills a fresh spec; stored objects are complete).
+   */
+  transfer?: boolean;
+}
+
+export interface BindOptions extends WriteOptions {
+  /**
+   * Also clear status.nominatedNodeName, for the scheduler, which clears it once it places a pod
+   * (the API server's binding does that itself only from v1.34, KEP-5278). Folding it into the
+   * binding saves a second write per pod.
+   */
+  clearNominatedNodeName?: boolean;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -90,10 +109,114 @@ export interface ChangeSet {
   removed: KObject[];
 }
 
-type Pending =
-  | { kind: 'added'; to: KObject }
-  | { kind: 'updated'; from: KObject; to: KObject }
-  | { kind: 'removed'; from: KObject };
+/** One object's change since the last takeChanges(). */
+interface FeedEntry {
+  change: 'added' | 'updated' | 'removed';
+  /** The object before the first change (updated, removed). */
+  from: KObject | undefined;
+  /** The object now (added, updated). */
+  to: KObject | undefined;
+  /** The feed generation it belongs to; entries of earlier ones were taken already. */
+  epoch: number;
+}
+
+/** Where the store keeps an object: the object and its change-feed entry, found together. */
+interface Slot {
+  obj: KObject;
+  feed: FeedEntry | undefined;
+}
+
+/**
+ * The change feed: what changed since the last take, collapsed per object, in the order objects
+ * first changed (as a Map keyed by `Kind/ns/name` would keep them). An object's entry hangs off
+ * its slot in the store, so recording a write needs no lookup of its own; only the entries of
+ * removed objects, whose slots are gone, are kept by key (`tombstones`), should the name come
+ * back before the next take.
+ */
+class ChangeFeed {
+  private order: FeedEntry[] = [];
+  private tombstones = new Map<string, FeedEntry>();
+  private live = 0;
+  private epoch = 0;
+
+  get size(): number {
+    return this.live;
+  }
+
+  /** The object in `slot` was stored: created (no `old`, a new slot) or replaced. */
+  written(slot: Slot, obj: KObject, old: KObject | undefined): void {
+    if (!old && this.tombstones.size > 0) {
+      const key = keyOf(obj);
+      const e = this.tombstones.get(key);
+      if (e) {
+        this.tombstones.delete(key);
+        slot.feed = e;
+      }
+    }
+    const prev = this.entry(slot);
+    if (!old) this.set(slot, prev, 'added', undefined, obj);
+    else if (prev && prev.change !== 'removed')
+      prev.to = obj; // still added, or updated from prev.from
+    else this.set(slot, prev, 'updated', old, obj);
+  }
+
+  /** The object in `slot` is gone (and so is the slot). */
+  removed(slot: Slot, cur: KObject): void {
+    const prev = this.entry(slot);
+    if (prev?.change === 'added') {
+      // Added and removed since the last take: nothing to report. As with Map#delete, a later
+      // change of this name is reported in the position of its new first change.
+      prev.to = undefined;
+      prev.epoch = -1;
+      this.live--;
+      return;
+    }
+    const from = prev?.change === 'updated' ? prev.from : cur;
+    const e = this.set(slot, prev, 'removed', from, undefined);
+    this.tombstones.set(keyOf(cur), e);
+  }
+
+  take(): ChangeSet {
+    const out: ChangeSet = { added: [], updated: [], removed: [] };
+    for (const e of this.order) {
+      if (e.epoch !== this.epoch) continue;
+      if (e.change === 'added') out.added.push(e.to!);
+      else if (e.change === 'updated') out.updated.push([e.from!, e.to!]);
+      else out.removed.push(e.from!);
+    }
+    this.epoch++;
+    this.order = [];
+    this.tombstones = new Map();
+    this.live = 0;
+    return out;
+  }
+
+  private entry(slot: Slot): FeedEntry | undefined {
+    const e = slot.feed;
+    return e && e.epoch === this.epoch ? e : undefined;
+  }
+
+  /** Map#set: an object already in the feed keeps its position; a new one goes last. */
+  private set(
+    slot: Slot,
+    prev: FeedEntry | undefined,
+    change: FeedEntry['change'],
+    from: KObject | undefined,
+    to: KObject | undefined,
+  ): FeedEntry {
+    if (prev) {
+      prev.change = change;
+      prev.from = from;
+      prev.to = to;
+      return prev;
+    }
+    const e: FeedEntry = { change, from, to, epoch: this.epoch };
+    slot.feed = e;
+    this.order.push(e);
+    this.live++;
+    return e;
+  }
+}
 
 export interface ListOptions {
   namespace?: string;
@@ -121,17 +244,41 @@ const STATUS_KINDS = new Set([
   'Ingress',
 ]);
 
+interface Index {
+  name: string;
+  fn: (o: KObject) => string[];
+  map: Map<string, Set<KObject>>;
+}
+
+interface Watcher {
+  kind: string;
+  name: string;
+  handler: WatchHandler;
+}
+
 export class ApiStore {
-  private readonly objects = new Map<string, Map<string, Map<string, KObject>>>(); // kind → ns → name → obj
-  private readonly dependents = new Map<string, Set<string>>(); // owner uid → object keys
-  private readonly indexes = new Map<
-    string,
-    { fn: (o: KObject) => string[]; map: Map<string, Set<string>> }
-  >();
-  private readonly watchers: Array<{ kind: string; name: string; handler: WatchHandler }> = [];
+  private readonly objects = new Map<string, Map<string, Map<string, Slot>>>(); // kind → ns → name → slot
+  /**
+   * owner uid → the objects whose ownerReferences name it. The owner index and the secondary
+   * indexes hold the current objects themselves (replaced on every write), so answering needs no
+   * further lookups; each set keeps the order in which its objects were last written.
+   */
+  private readonly dependents = new Map<string, Set<KObject>>();
+  /** kind → its secondary indexes, in the order they were added. */
+  private readonly indexes = new Map<string, Index[]>();
+  private readonly watchers: Watcher[] = [];
+  /**
+   * kind → the watchers that see it (that kind's and '*'), in registration order. Built on first
+   * use and dropped whenever a watch is added or removed; a list is never edited in place, so a
+   * notification keeps going over the list it started with (as the copy it used to take did).
+   */
+  private readonly watchersByKind = new Map<string, Watcher[]>();
   private readonly strategies = new Map<string, Strategy>();
-  private pending = new Map<string, Pending>();
+  private readonly feed = new ChangeFeed();
   private rv = 0;
+  /** formatTimestamp of the current second: thousands of writes share each virtual second. */
+  private stampSecond = NaN;
+  private stampText = '';
 
   constructor(
     private readonly clock: VirtualClock,
@@ -150,19 +297,26 @@ export class ApiStore {
 
   /** A secondary index, as client-go's Indexers: `byIndex(kind, name, value)` finds objects fast. */
   addIndex(kind: string, indexName: string, fn: (o: KObject) => string[]): void {
-    const id = `${kind}|${indexName}`;
-    const map = new Map<string, Set<string>>();
-    this.indexes.set(id, { fn, map });
-    for (const o of this.list(kind)) for (const v of fn(o)) addTo(map, v, keyOf(o));
+    const map = new Map<string, Set<KObject>>();
+    const list = this.indexes.get(kind) ?? [];
+    const index: Index = { name: indexName, fn, map };
+    const i = list.findIndex((x) => x.name === indexName);
+    if (i >= 0)
+      list[i] = index; // re-adding an index replaces it
+    else list.push(index);
+    this.indexes.set(kind, list);
+    for (const o of this.list(kind)) for (const v of fn(o)) addTo(map, v, o);
   }
 
   /** Register a watch. Handlers run synchronously, in registration order, after each write. */
   watch(kind: string | '*', watcherName: string, handler: WatchHandler): () => void {
-    const w = { kind, name: watcherName, handler };
+    const w: Watcher = { kind, name: watcherName, handler };
     this.watchers.push(w);
+    this.watchersByKind.clear();
     return () => {
       const i = this.watchers.indexOf(w);
       if (i >= 0) this.watchers.splice(i, 1);
+      this.watchersByKind.clear();
     };
   }
 
@@ -176,12 +330,16 @@ export class ApiStore {
     return this.objects
       .get(kind)
       ?.get(namespace ?? '')
-      ?.get(name) as T | undefined;
+      ?.get(name)?.obj as T | undefined;
   }
 
   getByKey<T extends KObject = KObject>(key: string): T | undefined {
-    const [kind, ns, ...rest] = key.split('/');
-    return this.get<T>(kind ?? '', ns, rest.join('/'));
+    // `Kind/namespace/name`; names never contain '/', but keep whatever follows as the name.
+    const i = key.indexOf('/');
+    if (i < 0) return this.get<T>(key, undefined, '');
+    const j = key.indexOf('/', i + 1);
+    if (j < 0) return this.get<T>(key.slice(0, i), key.slice(i + 1), '');
+    return this.get<T>(key.slice(0, i), key.slice(i + 1, j), key.slice(j + 1));
   }
 
   /** Objects of a kind, optionally in one namespace and matching a selector. Insertion order. */
@@ -189,10 +347,10 @@ export class ApiStore {
     const byNs = this.objects.get(kind);
     if (!byNs) return [];
     const out: T[] = [];
-    const push = (m: Map<string, KObject> | undefined): void => {
+    const push = (m: Map<string, Slot> | undefined): void => {
       if (!m) return;
-      for (const o of m.values())
-        if (!opts.selector || opts.selector.matches(o.metadata.labels)) out.push(o as T);
+      for (const { obj } of m.values())
+        if (!opts.selector || opts.selector.matches(obj.metadata.labels)) out.push(obj as T);
     };
     if (opts.namespace !== undefined) push(byNs.get(opts.namespace));
     else for (const m of byNs.values()) push(m);
@@ -207,25 +365,18 @@ export class ApiStore {
 
   /** Objects whose ownerReferences name this uid (any kind, or one kind). */
   dependentsOf<T extends KObject = KObject>(ownerUid: string, kind?: string): T[] {
-    const keys = this.dependents.get(ownerUid);
-    if (!keys) return [];
+    const set = this.dependents.get(ownerUid);
+    if (!set) return [];
     const out: T[] = [];
-    for (const k of keys) {
-      const o = this.getByKey<T>(k);
-      if (o && (!kind || o.kind === kind)) out.push(o);
-    }
+    for (const o of set) if (!kind || o.kind === kind) out.push(o as T);
     return out;
   }
 
   byIndex<T extends KObject = KObject>(kind: string, indexName: string, value: string): T[] {
-    const idx = this.indexes.get(`${kind}|${indexName}`);
+    const idx = this.indexes.get(kind)?.find((x) => x.name === indexName);
     if (!idx) throw new Error(`no index ${indexName} on ${kind}`);
-    const out: T[] = [];
-    for (const k of idx.map.get(value) ?? []) {
-      const o = this.getByKey<T>(k);
-      if (o) out.push(o);
-    }
-    return out;
+    const set = idx.map.get(value);
+    return set ? ([...set] as T[]) : [];
   }
 
   get resourceVersion(): number {
@@ -237,7 +388,7 @@ export class ApiStore {
   /** Create an object. Throws ApiError (AlreadyExists, Invalid, NotFound namespace, ...). */
   create<T extends KObject>(input: T, opts: WriteOptions): T {
     const info = this.infoFor(input);
-    const obj = deepClone(input) as KObject;
+    const obj = opts.transfer ? (input as KObject) : (deepClone(input) as KObject);
     obj.metadata = obj.metadata ?? {};
     const meta = obj.metadata;
     if (info.namespaced) meta.namespace = meta.namespace || 'default';
@@ -257,10 +408,11 @@ export class ApiStore {
 
     meta.uid = this.ids.nextUid();
     meta.resourceVersion = String(++this.rv);
-    meta.creationTimestamp = formatTimestamp(this.clock.now());
+    meta.creationTimestamp = this.timestamp(this.clock.now());
     if (GENERATION_KINDS.has(info.kind)) meta.generation = 1;
-    delete meta.deletionTimestamp;
-    delete meta.deletionGracePeriodSeconds;
+    // (`delete` of an absent property is a slow runtime call; most objects have neither.)
+    if ('deletionTimestamp' in meta) delete meta.deletionTimestamp;
+    if ('deletionGracePeriodSeconds' in meta) delete meta.deletionGracePeriodSeconds;
 
     deepFreeze(obj);
     this.put(obj, undefined);
@@ -282,6 +434,56 @@ export class ApiStore {
   /** Replace only `status` (the status subresource). */
   updateStatus<T extends KObject>(input: T, opts: WriteOptions): T {
     return this.write(input, opts, 'updateStatus');
+  }
+
+  /**
+   * The pods/binding subresource, as the scheduler uses it: one write sets spec.nodeName and the
+   * PodScheduled=True condition. Models pkg/registry/core/pod/storage/storage.go BindingREST
+   * (assignPod → setPodHostAndAnnotations): a pod being deleted, already on a node, or still
+   * carrying scheduling gates is refused with Conflict. Like every spec change in this store it
+   * bumps metadata.generation. Reported on the inspection stream as an `update` of the pod.
+   */
+  bindPod(namespace: string, name: string, nodeName: string, opts: BindOptions): KObject {
+    const info = kindInfo('Pod')!;
+    const old = this.get('Pod', namespace, name);
+    if (!old) throw notFound(info, name);
+    if (!nodeName) {
+      throw invalid(info, name, [{ type: 'Required', field: 'target.name', detail: '' }]);
+    }
+    const spec = (old.spec ?? {}) as { nodeName?: string; schedulingGates?: unknown[] };
+    const refuse = (why: string): ApiError =>
+      new ApiError(
+        'Conflict',
+        409,
+        `Operation cannot be fulfilled on pods/binding "${name}": ${why}`,
+        [],
+        { kind: 'Pod', name },
+      );
+    if (old.metadata.deletionTimestamp)
+      throw refuse(`pod ${name} is being deleted, cannot be assigned to a host`);
+    if (spec.nodeName) throw refuse(`pod ${name} is already assigned to node "${spec.nodeName}"`);
+    if (spec.schedulingGates && spec.schedulingGates.length > 0)
+      throw refuse(`pod ${name} has non-empty .spec.schedulingGates`);
+
+    const status = { ...(old.status as PodStatusLike | undefined) };
+    updatePodCondition(status, 'PodScheduled', 'True', this.timestamp(this.clock.now()));
+    if (opts.clearNominatedNodeName && 'nominatedNodeName' in status)
+      delete status.nominatedNodeName;
+    const obj: KObject = {
+      ...old,
+      metadata: {
+        ...old.metadata,
+        generation: (old.metadata.generation ?? 0) + 1,
+        resourceVersion: String(++this.rv),
+      },
+      spec: { ...spec, nodeName },
+      status,
+    };
+    deepFreeze(obj);
+    this.put(obj, old);
+    this.emitWrite(opts.actor, 'update', obj);
+    this.notify({ type: 'MODIFIED', object: obj, old });
+    return obj;
   }
 
   /**
@@ -318,18 +520,11 @@ export class ApiStore {
 
   /** What changed since the last call, collapsed per object; resets the feed. */
   takeChanges(): ChangeSet {
-    const out: ChangeSet = { added: [], updated: [], removed: [] };
-    for (const p of this.pending.values()) {
-      if (p.kind === 'added') out.added.push(p.to);
-      else if (p.kind === 'updated') out.updated.push([p.from, p.to]);
-      else out.removed.push(p.from);
-    }
-    this.pending = new Map();
-    return out;
+    return this.feed.take();
   }
 
   hasChanges(): boolean {
-    return this.pending.size > 0;
+    return this.feed.size > 0;
   }
 
   // ------------------------------------------------------------------ internals
@@ -343,6 +538,16 @@ export class ApiStore {
 
   private ctx(): StrategyContext {
     return { store: this, now: this.clock.now(), rng: this.rng };
+  }
+
+  /** formatTimestamp(ms), remembered for the current second. */
+  private timestamp(ms: number): string {
+    const second = Math.floor(ms / 1000);
+    if (second !== this.stampSecond) {
+      this.stampSecond = second;
+      this.stampText = formatTimestamp(ms);
+    }
+    return this.stampText;
   }
 
   private checkNamespace(info: KindInfo, namespace: string | undefined, name: string): void {
@@ -383,11 +588,15 @@ export class ApiStore {
 
     let obj: KObject;
     if (verb === 'updateStatus') {
-      obj = { ...old, status: deepClone(input.status) };
+      // Only status changes, and no strategy hook edits it: the new object shares everything
+      // else with the stored one, and the new status shares whatever frozen parts it reuses.
+      obj = { ...old, metadata: { ...old.metadata } };
       if (input.status === undefined) delete obj.status;
-      obj.metadata = deepClone(old.metadata);
+      else obj.status = opts.transfer ? input.status : frozenCopy(input.status);
+      // Nothing but status can differ: compare that alone (resourceVersion is still the old one).
+      if (deepEqual(obj.status, old.status)) return old as T;
     } else {
-      obj = deepClone(input) as KObject;
+      obj = opts.transfer ? (input as KObject) : (deepClone(input) as KObject);
       if (STATUS_KINDS.has(info.kind)) {
         if (old.status === undefined) delete obj.status;
         else obj.status = old.status;
@@ -409,10 +618,12 @@ export class ApiStore {
       if (errs.length > 0) throw invalid(info, name, errs);
       strategy?.allocateUpdate?.(obj, old, ctx);
     }
-    obj.metadata.resourceVersion = old.metadata.resourceVersion!;
-    if (deepEqual(obj, old)) return old as T; // no-op writes do not bump resourceVersion
-    if (verb === 'update' && GENERATION_KINDS.has(info.kind) && !sameSpec(obj, old)) {
-      obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    if (verb === 'update') {
+      obj.metadata.resourceVersion = old.metadata.resourceVersion!;
+      if (deepEqual(obj, old)) return old as T; // no-op writes do not bump resourceVersion
+      if (GENERATION_KINDS.has(info.kind) && !sameSpec(obj, old)) {
+        obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+      }
     }
     obj.metadata.resourceVersion = String(++this.rv);
     deepFreeze(obj);
@@ -423,7 +634,7 @@ export class ApiStore {
   }
 
   private markDeleted(cur: KObject, grace: number, now: number, opts: WriteOptions): KObject {
-    const obj = { ...cur, metadata: deepClone(cur.metadata) };
+    const obj = { ...cur, metadata: { ...cur.metadata } };
     obj.metadata.deletionTimestamp = formatTimestamp(now + grace * 1000);
     obj.metadata.deletionGracePeriodSeconds = grace;
     obj.metadata.resourceVersion = String(++this.rv);
@@ -437,16 +648,13 @@ export class ApiStore {
   private remove(cur: KObject, opts: DeleteOptions): KObject {
     const meta = cur.metadata;
     const info = kindInfo(cur.kind)!;
-    this.objects
-      .get(cur.kind)
-      ?.get(meta.namespace ?? '')
-      ?.delete(meta.name ?? '');
+    const byName = this.objects.get(cur.kind)?.get(meta.namespace ?? '');
+    const slot = byName?.get(meta.name ?? '');
+    if (slot) {
+      byName!.delete(meta.name ?? '');
+      this.feed.removed(slot, cur);
+    }
     this.unindex(cur);
-    const key = keyOf(cur);
-    const prev = this.pending.get(key);
-    if (prev?.kind === 'added') this.pending.delete(key);
-    else
-      this.pending.set(key, { kind: 'removed', from: prev?.kind === 'updated' ? prev.from : cur });
     // The deleted object carries a fresh resourceVersion in its DELETED event, as etcd's revision moves.
     const gone = { ...cur, metadata: { ...meta, resourceVersion: String(++this.rv) } };
     deepFreeze(gone);
@@ -476,36 +684,52 @@ export class ApiStore {
     if (!byNs) this.objects.set(obj.kind, (byNs = new Map()));
     let byName = byNs.get(meta.namespace ?? '');
     if (!byName) byNs.set(meta.namespace ?? '', (byName = new Map()));
-    byName.set(meta.name ?? '', obj);
-    if (old) this.unindex(old);
-    this.index(obj);
-    const key = keyOf(obj);
-    const prev = this.pending.get(key);
-    if (!old) this.pending.set(key, { kind: 'added', to: obj });
-    else if (prev?.kind === 'added') this.pending.set(key, { kind: 'added', to: obj });
-    else
-      this.pending.set(key, {
-        kind: 'updated',
-        from: prev?.kind === 'updated' ? prev.from : old,
-        to: obj,
-      });
+    const name = meta.name ?? '';
+    let slot = old ? byName.get(name) : undefined;
+    if (slot) slot.obj = obj;
+    else byName.set(name, (slot = { obj, feed: undefined }));
+    if (old) this.reindex(old, obj);
+    else this.index(obj);
+    this.feed.written(slot, obj, old);
   }
 
   private index(obj: KObject): void {
-    const key = keyOf(obj);
-    for (const r of obj.metadata.ownerReferences ?? []) addTo(this.dependents, r.uid, key);
-    for (const [id, idx] of this.indexes) {
-      if (!id.startsWith(obj.kind + '|')) continue;
-      for (const v of idx.fn(obj)) addTo(idx.map, v, key);
+    for (const r of obj.metadata.ownerReferences ?? []) addTo(this.dependents, r.uid, obj);
+    for (const idx of this.indexes.get(obj.kind) ?? []) {
+      for (const v of idx.fn(obj)) addTo(idx.map, v, obj);
     }
   }
 
   private unindex(obj: KObject): void {
-    const key = keyOf(obj);
-    for (const r of obj.metadata.ownerReferences ?? []) removeFrom(this.dependents, r.uid, key);
-    for (const [id, idx] of this.indexes) {
-      if (!id.startsWith(obj.kind + '|')) continue;
-      for (const v of idx.fn(obj)) removeFrom(idx.map, v, key);
+    for (const r of obj.metadata.ownerReferences ?? []) removeFrom(this.dependents, r.uid, obj);
+    for (const idx of this.indexes.get(obj.kind) ?? []) {
+      for (const v of idx.fn(obj)) removeFrom(idx.map, v, obj);
+    }
+  }
+
+  /**
+   * unindex(old) then index(obj), with the same result but less work when an entry does not
+   * change (most writes are status writes): the new object still goes to the end of its set,
+   * because dependentsOf/byIndex answer in that order and callers rely on it.
+   */
+  private reindex(old: KObject, obj: KObject): void {
+    const oldRefs = old.metadata.ownerReferences;
+    const refs = obj.metadata.ownerReferences;
+    if (oldRefs === refs || sameOwnerUids(oldRefs, refs)) {
+      for (const r of refs ?? []) replaceIn(this.dependents, r.uid, old, obj);
+    } else {
+      for (const r of oldRefs ?? []) removeFrom(this.dependents, r.uid, old);
+      for (const r of refs ?? []) addTo(this.dependents, r.uid, obj);
+    }
+    for (const idx of this.indexes.get(obj.kind) ?? []) {
+      const before = idx.fn(old);
+      const after = idx.fn(obj);
+      if (sameStrings(before, after)) {
+        for (const v of after) replaceIn(idx.map, v, old, obj);
+      } else {
+        for (const v of before) removeFrom(idx.map, v, old);
+        for (const v of after) addTo(idx.map, v, obj);
+      }
     }
   }
 
@@ -528,9 +752,14 @@ export class ApiStore {
 
   private notify(ev: WatchEvent): void {
     const inspecting = this.inspector.active;
-    // Copy: a handler may add or remove watches.
-    for (const w of this.watchers.slice()) {
-      if (w.kind !== '*' && w.kind !== ev.object.kind) continue;
+    const kind = ev.object.kind;
+    let list = this.watchersByKind.get(kind);
+    if (!list) {
+      list = this.watchers.filter((w) => w.kind === '*' || w.kind === kind);
+      this.watchersByKind.set(kind, list);
+    }
+    // A handler may add or remove watches: that replaces the cached list, not this one.
+    for (const w of list) {
       if (inspecting) {
         this.inspector.emit({
           type: 'watch',
@@ -551,10 +780,65 @@ export class ApiStore {
 export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 function sameSpec(a: KObject, b: KObject): boolean {
-  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+  for (const k in a) {
     if (k === 'metadata' || k === 'status') continue;
     if (!deepEqual(a[k], b[k])) return false;
   }
+  for (const k in b) {
+    if (k === 'metadata' || k === 'status' || k in a) continue;
+    if (!deepEqual(a[k], b[k])) return false;
+  }
+  return true;
+}
+
+/** The parts of a PodStatus bindPod touches. */
+interface PodStatusLike {
+  conditions?: Array<Record<string, unknown>>;
+  nominatedNodeName?: string;
+  [field: string]: unknown;
+}
+
+/**
+ * podutil.UpdatePodCondition for a condition without reason or message: replace the condition of
+ * that type (keeping lastTransitionTime while its status does not change) or append it.
+ * Key order as the scheduler writes conditions: type, status, lastProbeTime, lastTransitionTime.
+ */
+function updatePodCondition(
+  status: PodStatusLike,
+  type: string,
+  value: 'True' | 'False',
+  now: string,
+): void {
+  const conds = status.conditions ? [...status.conditions] : [];
+  const i = conds.findIndex((c) => c.type === type);
+  const old = i >= 0 ? conds[i] : undefined;
+  if (old && old.status === value && old.reason === undefined && old.message === undefined) return;
+  const next = {
+    type,
+    status: value,
+    // metav1.Time's zero value, which the API serialises as `lastProbeTime: null`.
+    lastProbeTime: null,
+    lastTransitionTime:
+      old && old.status === value && old.lastTransitionTime ? old.lastTransitionTime : now,
+  };
+  if (i >= 0) conds[i] = next;
+  else conds.push(next);
+  status.conditions = conds;
+}
+
+function sameOwnerUids(
+  a: readonly { uid: string }[] | undefined,
+  b: readonly { uid: string }[] | undefined,
+): boolean {
+  const n = a?.length ?? 0;
+  if (n !== (b?.length ?? 0)) return false;
+  for (let i = 0; i < n; i++) if (a![i]!.uid !== b![i]!.uid) return false;
+  return true;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -563,13 +847,21 @@ function copyOrDelete<T extends object>(to: T, from: T, field: keyof T): void {
   else to[field] = from[field];
 }
 
-function addTo(map: Map<string, Set<string>>, k: string, v: string): void {
+/** removeFrom(old) + addTo(obj) within one set: the new version goes to the end of the set. */
+function replaceIn<V>(map: Map<string, Set<V>>, k: string, old: V, obj: V): void {
+  const s = map.get(k);
+  if (!s) return addTo(map, k, obj);
+  s.delete(old);
+  s.add(obj);
+}
+
+function addTo<V>(map: Map<string, Set<V>>, k: string, v: V): void {
   let s = map.get(k);
   if (!s) map.set(k, (s = new Set()));
   s.add(v);
 }
 
-function removeFrom(map: Map<string, Set<string>>, k: string, v: string): void {
+function removeFrom<V>(map: Map<string, Set<V>>, k: string, v: V): void {
   const s = map.get(k);
   if (!s) return;
   s.delete(v);

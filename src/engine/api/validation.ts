@@ -23,8 +23,8 @@
  * Error order follows upstream; Go map iteration (random upstream) is replaced by sorted keys.
  *
  * Left out, and why:
- *  - Pod spec immutability on update (`pod updates may not change fields other than ...`): the
- *    simulated scheduler binds pods with an update rather than the binding subresource.
+ *  - Pod spec immutability on update (`pod updates may not change fields other than ...`): not
+ *    enforced yet (the scheduler binds through the binding subresource, store.bindPod).
  *  - The Service rules that belong to allocation (clusterIPs immutability, NodePort ranges and
  *    conflicts, IP family checks): service-allocation.ts reports them.
  *  - Security contexts, affinity, topology spread, volume source internals beyond required
@@ -1269,9 +1269,23 @@ function validatePodTemplateSpec(templateIn: unknown, path: string): FieldError[
 }
 
 export function validatePod(o: KObject): FieldError[] {
-  const errs = validateObjectMeta(o.metadata, true, nameIsDNSSubdomain);
-  errs.push(...validatePodSpec(o.spec, 'spec'));
-  if (arr(obj(o.spec).ephemeralContainers).length > 0)
+  const errs = validatePodMetadata(o);
+  errs.push(...validatePodSpecOnCreate(o.spec));
+  return errs;
+}
+
+/** The metadata half of validatePod. */
+export function validatePodMetadata(o: KObject): FieldError[] {
+  return validateObjectMeta(o.metadata, true, nameIsDNSSubdomain);
+}
+
+/**
+ * The spec half of validatePod: a pure function of the spec, so pods stamped from one template
+ * can share its result (api-strategies.ts).
+ */
+export function validatePodSpecOnCreate(spec: unknown): FieldError[] {
+  const errs = validatePodSpec(spec, 'spec');
+  if (arr(obj(spec).ephemeralContainers).length > 0)
     errs.push(forbidden('spec.ephemeralContainers', 'cannot be set on create'));
   return errs;
 }

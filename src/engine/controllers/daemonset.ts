@@ -272,10 +272,11 @@ export function startDaemonSetController(ctx: ClusterContext): void {
     return keyFor(ev.object);
   });
   c.watch('Pod', (ev) => {
-    const keys: string[] = [];
     const k = ownerKey(ev.object, 'DaemonSet');
-    if (k) keys.push(k);
     const old = ev.old && ownerKey(ev.old, 'DaemonSet');
+    if (!k && !old) return undefined; // most pods: no DaemonSet to wake, nothing to allocate
+    const keys: string[] = [];
+    if (k) keys.push(k);
     if (old && old !== k) keys.push(old);
     return keys;
   });

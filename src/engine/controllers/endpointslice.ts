@@ -62,11 +62,23 @@ export const MAX_ENDPOINTS_PER_SLICE = 100;
 const POD_LABEL_INDEX = 'endpoints:ns-label';
 const SLICE_SERVICE_INDEX = 'endpointslice:service';
 
+/**
+ * The index values of a labels object, remembered: the store asks on every pod write, and a
+ * pod's (frozen) labels object stays the same across its status writes.
+ */
+const labelIndexValues = new WeakMap<object, { ns: string; values: string[] }>();
+
 /** Index pods by `namespace\0key=value` so a service finds its pods without scanning the namespace. */
 export function ensurePodLabelIndex(store: ApiStore): void {
   store.addIndex('Pod', POD_LABEL_INDEX, (o) => {
     const ns = o.metadata.namespace ?? '';
-    return Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${ns}\u0000${k}=${v}`);
+    const labels = o.metadata.labels;
+    if (!labels) return [];
+    const known = labelIndexValues.get(labels);
+    if (known && known.ns === ns) return known.values;
+    const values = Object.entries(labels).map(([k, v]) => `${ns}\u0000${k}=${v}`);
+    if (Object.isFrozen(labels)) labelIndexValues.set(labels, { ns, values });
+    return values;
   });
 }
 

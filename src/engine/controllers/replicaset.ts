@@ -242,7 +242,8 @@ export function manageReplicas(
       if (!pod.metadata.labels || Object.keys(pod.metadata.labels).length === 0)
         return new Error('unable to create pods, no labels');
       try {
-        const created = store.create(pod, { actor: REPLICASET_CONTROLLER });
+        // Handed over: the store keeps the template's frozen spec (shared by all these pods).
+        const created = store.create(pod, { actor: REPLICASET_CONTROLLER, transfer: true });
         recorder.event(
           rs,
           'Normal',
@@ -278,7 +279,9 @@ export function manageReplicas(
 
 /**
  * Models controller_utils.go GetPodFromTemplate: labels, annotations and finalizers of the
- * template, `generateName: <rs>-`, the controller reference, a copy of the pod spec.
+ * template, `generateName: <rs>-`, the controller reference, and the pod spec. Upstream copies
+ * the spec; here a stored template's spec is frozen, so the pod takes it as it is and the API
+ * store's create path copies it only if it must change it (api-strategies.ts).
  */
 export function podFromTemplate(rs: ReplicaSetObj): PodObj {
   const t = rs.spec?.template;
@@ -294,7 +297,8 @@ export function podFromTemplate(rs: ReplicaSetObj): PodObj {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata,
-    spec: deepClone(t?.spec ?? { containers: [] }),
+    // Shared only when frozen (stored): an unfrozen spec is the caller's, and gets copied.
+    spec: t?.spec && Object.isFrozen(t.spec) ? t.spec : deepClone(t?.spec ?? { containers: [] }),
   };
 }
 
@@ -329,17 +333,17 @@ export function calculateStatus(
   manageErr: Error | undefined,
   now: number,
 ): ReplicaSetStatus {
-  const templateLabels = Object.entries(rs.spec?.template?.metadata?.labels ?? {});
+  const templateLabels = rs.spec?.template?.metadata?.labels ?? {};
   const minReady = minReadySeconds(rs);
   let fullyLabeled = 0;
   let ready = 0;
   let available = 0;
   for (const pod of pods) {
-    const labels = pod.metadata.labels ?? {};
-    if (templateLabels.every(([k, v]) => labels[k] === v)) fullyLabeled++;
+    if (hasAllLabels(pod.metadata.labels ?? {}, templateLabels)) fullyLabeled++;
     if (isPodReady(pod)) {
       ready++;
-      if (isPodAvailable(pod, minReady, now)) available++;
+      // Without minReadySeconds a ready pod is available (IsPodAvailable's first test).
+      if (minReady <= 0 || isPodAvailable(pod, minReady, now)) available++;
     }
   }
 
@@ -368,6 +372,12 @@ export function calculateStatus(
   if (rs.status?.observedGeneration) status.observedGeneration = rs.status.observedGeneration;
   if (conditions && conditions.length > 0) status.conditions = conditions;
   return status;
+}
+
+/** Whether `labels` carries every key=value of `wanted`. */
+function hasAllLabels(labels: Record<string, string>, wanted: Record<string, string>): boolean {
+  for (const k in wanted) if (labels[k] !== wanted[k]) return false;
+  return true;
 }
 
 /**

@@ -14,7 +14,7 @@
  * the loop busy. Reconciles are reported on the inspection stream.
  */
 import type { ApiStore } from '../api/store';
-import type { KObject, WatchEvent } from '../api/types';
+import type { KObject, OwnerReference, WatchEvent } from '../api/types';
 import type { TimerHandle, VirtualClock } from '../sim/clock';
 import type { WorkSource } from '../sim/loop';
 
@@ -34,9 +34,17 @@ export interface ControllerContext {
 }
 
 export class Controller implements WorkSource {
-  private readonly queue = new Set<string>(); // insertion-ordered, deduplicated
-  private readonly processing = new Set<string>();
-  private readonly dirty = new Set<string>();
+  /**
+   * The work queue: keys in arrival order, each at most once (`queued` says which are in it).
+   * A FIFO array with a read position, rather than taking the first key of an insertion-ordered
+   * Set, which needed an iterator for every item. The same order either way.
+   */
+  private queue: string[] = [];
+  private head = 0;
+  private readonly queued = new Set<string>();
+  /** The key being reconciled (one at a time), and whether it was queued again meanwhile. */
+  private processing: string | undefined;
+  private dirty = false;
   private readonly delayed = new Map<string, TimerHandle>();
   private readonly failures = new Map<string, number>();
   private readonly unwatch: Array<() => void> = [];
@@ -71,15 +79,19 @@ export class Controller implements WorkSource {
     for (const u of this.unwatch.splice(0)) u();
     for (const h of this.delayed.values()) this.ctx.clock.cancel(h);
     this.delayed.clear();
-    this.queue.clear();
+    this.queue = [];
+    this.head = 0;
+    this.queued.clear();
   }
 
   enqueue(key: string): void {
-    if (this.processing.has(key)) {
-      this.dirty.add(key);
+    if (this.processing === key) {
+      this.dirty = true;
       return;
     }
-    this.queue.add(key);
+    if (this.queued.has(key)) return;
+    this.queued.add(key);
+    this.queue.push(key);
   }
 
   /** Queue the key after a delay (replacing an earlier pending delay only if this one is sooner). */
@@ -105,19 +117,27 @@ export class Controller implements WorkSource {
   }
 
   queueLength(): number {
-    return this.queue.size;
+    return this.queued.size;
   }
 
   hasWork(): boolean {
-    return this.queue.size > 0;
+    return this.queued.size > 0;
   }
 
   runOne(): void {
-    const it = this.queue.values().next();
-    if (it.done) return;
-    const key = it.value;
-    this.queue.delete(key);
-    this.processing.add(key);
+    if (this.queued.size === 0) return;
+    const key = this.queue[this.head++]!;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      // Drop the consumed front now and then, so a long-busy queue does not keep growing.
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    this.queued.delete(key);
+    this.processing = key;
+    this.dirty = false;
     const inspector = this.ctx.store.inspector;
     try {
       const res = this.reconcileFn(key);
@@ -146,8 +166,8 @@ export class Controller implements WorkSource {
         });
       }
     } finally {
-      this.processing.delete(key);
-      if (this.dirty.delete(key)) this.queue.add(key);
+      this.processing = undefined;
+      if (this.dirty) this.enqueue(key);
     }
   }
 }
@@ -160,9 +180,13 @@ export function keyFor(obj: KObject): string {
 
 /** The key of the object's controller owner of the given kind, if any. */
 export function ownerKey(obj: KObject, ownerKind: string): string | undefined {
-  const ref = obj.metadata.ownerReferences?.find(
-    (r) => r.controller === true && r.kind === ownerKind,
-  );
+  const refs = obj.metadata.ownerReferences;
+  if (!refs) return undefined;
+  let ref: OwnerReference | undefined;
+  for (let i = 0; i < refs.length && !ref; i++) {
+    const r = refs[i]!;
+    if (r.controller === true && r.kind === ownerKind) ref = r;
+  }
   if (!ref) return undefined;
   const ns = obj.metadata.namespace;
   return ns ? `${ns}/${ref.name}` : ref.name;

@@ -182,9 +182,27 @@ export function utcMs(y: number, month: number, d: number, hh = 0, mm = 0, ss = 
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
+/**
+ * Recently formatted seconds, direct-mapped by second: a busy cluster stamps thousands of
+ * objects and conditions with the same few seconds (the current one, pods' start times).
+ */
+const STAMP_SLOTS = 64;
+const stampSecs = new Float64Array(STAMP_SLOTS).fill(NaN);
+const stampTexts: string[] = new Array<string>(STAMP_SLOTS).fill('');
+
 /** RFC 3339 in UTC with second precision, as metadata.creationTimestamp is written: `2024-06-03T08:00:00Z`. */
 export function formatTimestamp(ms: number): string {
   const secs = Math.floor(ms / 1000);
+  if (!Number.isFinite(secs)) return formatSeconds(secs);
+  const slot = ((secs % STAMP_SLOTS) + STAMP_SLOTS) % STAMP_SLOTS;
+  if (stampSecs[slot] === secs) return stampTexts[slot]!;
+  const text = formatSeconds(secs);
+  stampSecs[slot] = secs;
+  stampTexts[slot] = text;
+  return text;
+}
+
+function formatSeconds(secs: number): string {
   const days = Math.floor(secs / 86400);
   const rem = secs - days * 86400;
   const [y, m, d] = civilFromDays(days);

@@ -134,7 +134,9 @@ export class EventLoop {
     let steps = 0;
     for (;;) {
       const dueNow = (this.clock.nextDue() ?? Infinity) <= this.clock.now();
-      if (!dueNow && !this.hasReadyWork() && !this.clock.hasForegroundTimers()) break;
+      // The cheap test first: while foreground timers are pending (most of a busy run) there is
+      // no need to ask every work source whether it has work.
+      if (!dueNow && !this.clock.hasForegroundTimers() && !this.hasReadyWork()) break;
       const info = this.unit(start + maxMs);
       // Nothing runnable inside the horizon, yet foreground timers remain beyond it.
       if (!info) return this.capped('time-cap', steps, start, counts);

@@ -21,7 +21,7 @@
  */
 import type { Pod } from 'kubernetes-types/core/v1';
 import type { KObject } from '../../api/types';
-import { controllerOf, deepClone, deepEqual, splitNsName } from '../../api/types';
+import { controllerOf, deepEqual, splitNsName } from '../../api/types';
 import type { ClusterContext } from '../../context';
 import type { ReconcileResult } from '../runner';
 import { keyFor } from '../runner';
@@ -142,7 +142,9 @@ export function syncDeployment(
       ...(stored.metadata.annotations ? { annotations: { ...stored.metadata.annotations } } : {}),
     },
   };
-  if (stored.status) d.status = deepClone(stored.status);
+  // A shallow copy is enough: the sync functions set status fields and replace the conditions
+  // array, never edit a condition in place, so the stored (frozen) entries can be shared.
+  if (stored.status) d.status = { ...stored.status };
 
   if (isUnset(d.spec?.selector)) {
     dc.recorder.event(

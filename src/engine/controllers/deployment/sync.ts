@@ -116,7 +116,19 @@ export function getNewReplicaSet(
   const now = dc.now();
 
   if (existing) {
-    const rsCopy = deepClone(existing);
+    // Copy only what setNewReplicaSetAnnotations and the minReadySeconds sync may edit (the
+    // annotations, the spec's top level): this runs on every sync, and the template stays as
+    // stored. The store copies whatever it is given, if it comes to an update.
+    const rsCopy: ReplicaSetObj = {
+      ...existing,
+      metadata: {
+        ...existing.metadata,
+        ...(existing.metadata.annotations
+          ? { annotations: { ...existing.metadata.annotations } }
+          : {}),
+      },
+    };
+    if (existing.spec) rsCopy.spec = { ...existing.spec };
     const annotationsUpdated = setNewReplicaSetAnnotations(d, rsCopy, newRevision, true);
     const minReadyNeedsUpdate = minReadySeconds(rsCopy) !== minReadySeconds(d);
     if (annotationsUpdated || minReadyNeedsUpdate) {

@@ -125,9 +125,9 @@ describe('scheduler: binding', () => {
     expect(ev.map((e) => [e.type, e.message, e.source?.component])).toEqual([
       ['Normal', `Successfully assigned default/nginx to ${p.spec?.nodeName}`, 'default-scheduler'],
     ]);
+    // One write for the binding (spec.nodeName and PodScheduled together), then the event.
     expect(f.writes('default-scheduler')).toEqual([
       'update Pod default/nginx',
-      'updateStatus Pod default/nginx',
       `create Event default/${ev[0]?.metadata.name}`,
     ]);
   });

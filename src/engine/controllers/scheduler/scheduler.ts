@@ -22,8 +22,8 @@
  * Every decision is written to `ctx.scheduling` (decisions.ts) for the UI.
  *
  * Simplified:
- *  - Binding is a plain update of `spec.nodeName` followed by a status update; the real
- *    scheduler POSTs a Binding to the pods/binding subresource, which sets both in one write.
+ *  - Binding (store.bindPod, the pods/binding subresource) also clears nominatedNodeName in the
+ *    same write; upstream's scheduler does that in a status patch of its own.
  *  - One work queue in arrival order: no PrioritySort by priority, no separate activeQ/backoffQ,
  *    no QueueingHints (any relevant event moves every unschedulable pod).
  *  - Every node is evaluated (percentageOfNodesToScore only matters above 100 nodes).
@@ -309,27 +309,28 @@ export function startScheduler(ctx: ClusterContext): SchedulerHandle {
     return changed ? store.updateStatus({ ...pod, status: st }, { actor: ACTOR }) : pod;
   };
 
-  /** Binding: spec.nodeName, then PodScheduled=True (one Binding write upstream). */
+  /**
+   * Binding: spec.nodeName and PodScheduled=True in one write (the pods/binding subresource),
+   * which here also clears status.nominatedNodeName: the pod is placed, the nomination is done.
+   */
   const bind = (pod: StoredPod, info: PodSchedInfo, nodeName: string): void => {
-    // The store copies what it is given, so a shallow copy with the new nodeName is enough.
-    const copy: StoredPod = { ...pod, spec: { containers: [], ...pod.spec, nodeName } };
+    const ns = pod.metadata.namespace ?? 'default';
+    const name = pod.metadata.name ?? '';
     binding = info;
     let bound: StoredPod;
     try {
-      bound = store.update(copy, { actor: ACTOR });
+      bound = store.bindPod(ns, name, nodeName, {
+        actor: ACTOR,
+        clearNominatedNodeName: true,
+      }) as StoredPod;
     } finally {
       binding = undefined;
     }
-    const st: PodStatus = { ...bound.status };
-    upsertPodCondition(st, { type: 'PodScheduled', status: 'True' }, nowTs());
-    delete st.nominatedNodeName;
-    bound = store.updateStatus({ ...bound, status: st }, { actor: ACTOR });
-    const ns = bound.metadata.namespace ?? 'default';
     recorder.event(
       bound,
       'Normal',
       'Scheduled',
-      `Successfully assigned ${ns}/${bound.metadata.name ?? ''} to ${nodeName}`,
+      `Successfully assigned ${ns}/${name} to ${nodeName}`,
     );
   };
 

@@ -1,0 +1,98 @@
+import type { Event } from 'kubernetes-types/core/v1';
+import { describe, expect, it } from 'vitest';
+import type { KObject } from '../api/types';
+import { newFixture } from '../testing/fixture';
+
+type StoredEvent = Event & KObject;
+
+function setup() {
+  const f = newFixture();
+  const cm = f.create<KObject>({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'web', namespace: 'default' },
+  });
+  const kubelet = f.ctx.events.newRecorder({ component: 'kubelet', host: 'node1' });
+  const other = f.ctx.events.newRecorder({ component: 'kubelet', host: 'node2' });
+  const events = () => f.store.list<StoredEvent>('Event', { namespace: 'default' });
+  return { f, cm, kubelet, other, events };
+}
+
+describe('EventBroadcaster', () => {
+  it('records an Event with the involved object, source and timestamps', () => {
+    const { f, cm, kubelet, events } = setup();
+    f.ctx.clock.moveTo(f.ctx.clock.now() + 1234);
+    kubelet.event(cm, 'Normal', 'Pulled', 'Successfully pulled', 'spec.containers{web}');
+    const [ev] = events();
+    expect(ev?.metadata.name).toMatch(/^web\.[0-9a-f]{16}$/);
+    expect(ev).toMatchObject({
+      involvedObject: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        name: 'web',
+        namespace: 'default',
+        uid: cm.metadata.uid,
+        resourceVersion: cm.metadata.resourceVersion,
+        fieldPath: 'spec.containers{web}',
+      },
+      reason: 'Pulled',
+      message: 'Successfully pulled',
+      source: { component: 'kubelet', host: 'node1' },
+      firstTimestamp: '2024-06-03T08:00:01Z',
+      lastTimestamp: '2024-06-03T08:00:01Z',
+      eventTime: '2024-06-03T08:00:01.234000Z',
+      count: 1,
+      type: 'Normal',
+      reportingComponent: 'kubelet',
+      reportingInstance: 'node1',
+    });
+    expect(Object.keys(ev?.involvedObject ?? {})).toEqual([
+      'apiVersion',
+      'kind',
+      'name',
+      'namespace',
+      'uid',
+      'resourceVersion',
+      'fieldPath',
+    ]);
+  });
+
+  it('aggregates a repeat into one Event with a growing count', () => {
+    const { f, cm, kubelet, other, events } = setup();
+    kubelet.event(cm, 'Warning', 'BackOff', 'Back-off restarting', 'spec.containers{web}');
+    f.ctx.clock.moveTo(f.ctx.clock.now() + 10_000);
+    kubelet.event(cm, 'Warning', 'BackOff', 'Back-off restarting', 'spec.containers{web}');
+    // Any difference in the correlation key makes another Event.
+    kubelet.event(cm, 'Warning', 'BackOff', 'Back-off restarting', 'spec.containers{sidecar}');
+    kubelet.event(cm, 'Normal', 'BackOff', 'Back-off restarting', 'spec.containers{web}');
+    kubelet.event(cm, 'Warning', 'BackOff', 'Back-off restarting!', 'spec.containers{web}');
+    other.event(cm, 'Warning', 'BackOff', 'Back-off restarting', 'spec.containers{web}');
+    expect(
+      events().map((e) => [
+        e.involvedObject.fieldPath,
+        e.type,
+        e.message,
+        e.count,
+        e.lastTimestamp,
+      ]),
+    ).toEqual([
+      ['spec.containers{web}', 'Warning', 'Back-off restarting', 2, '2024-06-03T08:00:10Z'],
+      ['spec.containers{sidecar}', 'Warning', 'Back-off restarting', 1, '2024-06-03T08:00:10Z'],
+      ['spec.containers{web}', 'Normal', 'Back-off restarting', 1, '2024-06-03T08:00:10Z'],
+      ['spec.containers{web}', 'Warning', 'Back-off restarting!', 1, '2024-06-03T08:00:10Z'],
+      ['spec.containers{web}', 'Warning', 'Back-off restarting', 1, '2024-06-03T08:00:10Z'],
+    ]);
+  });
+
+  it('starts a new Event when the aggregated one was deleted, and aggregates into that', () => {
+    const { f, cm, kubelet, events } = setup();
+    kubelet.event(cm, 'Normal', 'Killing', 'Stopping container web');
+    const first = events()[0]?.metadata.name ?? '';
+    f.store.delete('Event', 'default', first, { actor: 'test' });
+    kubelet.event(cm, 'Normal', 'Killing', 'Stopping container web');
+    kubelet.event(cm, 'Normal', 'Killing', 'Stopping container web');
+    const now = events();
+    expect(now.map((e) => e.count)).toEqual([2]);
+    expect(now[0]?.metadata.name).not.toBe(first);
+  });
+});
