@@ -157,5 +157,10 @@ export function invalidImageNameMessage(raw: string, error: string): string {
 export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
   const r = parseImageRef(image);
   if (!r.ok) return 'IfNotPresent';
-  return r.ref.tag === 'latest' && !r.ref.digest ? 'Always' : 'IfNotPresent';
+  return defaultPullPolicyOf(r.ref);
+}
+
+/** defaultPullPolicy for an image already parsed. */
+export function defaultPullPolicyOf(ref: ImageRef): 'Always' | 'IfNotPresent' {
+  return ref.tag === 'latest' && !ref.digest ? 'Always' : 'IfNotPresent';
 }

@@ -8,7 +8,8 @@
  * virtual milliseconds.
  */
 export class Backoff {
-  private readonly entries = new Map<string, { backoffMs: number; lastUpdate: number }>();
+  /** Made on the first failure: most pods never back off, and every pod has two of these. */
+  private entries: Map<string, { backoffMs: number; lastUpdate: number }> | undefined;
 
   constructor(
     readonly initialMs = 10_000,
@@ -17,14 +18,14 @@ export class Backoff {
 
   /** The current back-off of an id, or 0 when it has none. */
   get(id: string): number {
-    return this.entries.get(id)?.backoffMs ?? 0;
+    return this.entries?.get(id)?.backoffMs ?? 0;
   }
 
   /** Record a failure at eventTime: start at initial, else double (capped). */
   next(id: string, eventTime: number): void {
-    const e = this.entries.get(id);
+    const e = this.entries?.get(id);
     if (!e || this.hasExpired(eventTime, e.lastUpdate)) {
-      this.entries.set(id, { backoffMs: this.initialMs, lastUpdate: eventTime });
+      (this.entries ??= new Map()).set(id, { backoffMs: this.initialMs, lastUpdate: eventTime });
     } else {
       e.backoffMs = Math.min(e.backoffMs * 2, this.maxMs);
       e.lastUpdate = eventTime;
@@ -33,20 +34,20 @@ export class Backoff {
 
   /** Still backing off for an event (a container exit) that happened at eventTime? */
   isInBackOffSince(id: string, eventTime: number, now: number): boolean {
-    const e = this.entries.get(id);
+    const e = this.entries?.get(id);
     if (!e || this.hasExpired(eventTime, e.lastUpdate)) return false;
     return now - eventTime < e.backoffMs;
   }
 
   /** Still backing off since the last Next? */
   isInBackOffSinceUpdate(id: string, now: number): boolean {
-    const e = this.entries.get(id);
+    const e = this.entries?.get(id);
     if (!e || this.hasExpired(now, e.lastUpdate)) return false;
     return now - e.lastUpdate < e.backoffMs;
   }
 
   reset(id: string): void {
-    this.entries.delete(id);
+    this.entries?.delete(id);
   }
 
   private hasExpired(eventTime: number, lastUpdate: number): boolean {
@@ -69,7 +70,17 @@ export function formatGoDuration(ms: number): string {
   rest -= m * 60_000;
   const s = Math.floor(rest / 1000);
   const frac = rest % 1000;
-  const secs = frac ? `${s}.${String(frac).padStart(3, '0').replace(/0+$/, '')}s` : `${s}s`;
+  let secs = `${s}s`;
+  if (frac) {
+    // Milliseconds as a decimal fraction without trailing zeros: 308 → .308, 50 → .05, 300 → .3.
+    let digits = frac;
+    let width = 3;
+    while (digits % 10 === 0) {
+      digits /= 10;
+      width--;
+    }
+    secs = `${s}.${String(digits).padStart(width, '0')}s`;
+  }
   let out = secs;
   if (h > 0) out = `${h}h${m}m${secs}`;
   else if (m > 0) out = `${m}m${secs}`;

@@ -37,12 +37,11 @@ import type { KObject } from '../../api/types';
 import { deepEqual, splitNsName } from '../../api/types';
 import { systemImages } from '../../bootstrap';
 import type { ClusterContext } from '../../context';
-import type { TimerHandle } from '../../sim/clock';
 import { parseTimestamp } from '../../sim/clock';
 import type { Rng } from '../../sim/rng';
 import { imageID, resolveProcess } from '../../workloads/catalog';
 import {
-  defaultPullPolicy,
+  defaultPullPolicyOf,
   invalidImageNameMessage,
   parseImageRef,
 } from '../../workloads/image-ref';
@@ -61,7 +60,7 @@ import {
   runProbe,
   tickAtOrAfter,
 } from './probes';
-import type { Attempt, ContainerRuntime, PodRuntime } from './runtime';
+import type { Attempt, ContainerRuntime, PodRuntime, PodTimer } from './runtime';
 import { PLEG_RELIST_MS } from './runtime';
 
 type StoredPod = Pod & KObject;
@@ -79,9 +78,16 @@ export function ensurePodNodeIndex(store: ApiStore): void {
   try {
     store.byIndex('Pod', 'nodeName', '');
   } catch {
+    // The store calls this twice per pod write and only reads the result: one array per node
+    // name (and one empty array) serve every call instead of a fresh array each time.
+    const byNode = new Map<string, string[]>();
+    const none: string[] = [];
     store.addIndex('Pod', 'nodeName', (o) => {
       const n = (o as StoredPod).spec?.nodeName;
-      return n ? [n] : [];
+      if (!n) return none;
+      let values = byNode.get(n);
+      if (!values) byNode.set(n, (values = [n]));
+      return values;
     });
   }
 }
@@ -110,9 +116,8 @@ export function startKubelets(ctx: ClusterContext): void {
     if (!node) return;
     const k = kubelets.get(node);
     if (!k) return;
-    const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
-    if (k.writingKey === key) return; // our own status write: nothing new to do
-    k.controller.enqueue(key);
+    if (k.writingUid !== undefined && k.writingUid === pod.metadata.uid) return; // our own write
+    k.controller.enqueue(`${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`);
   });
   for (const n of ctx.store.list('Node')) start(n.metadata.name ?? '');
 }
@@ -130,23 +135,22 @@ class Wakeups {
   }
 }
 
-interface PodTimers {
-  fg?: { due: number; handle: TimerHandle };
-  bg?: { due: number; handle: TimerHandle };
-}
+const FOREGROUND = { background: false };
+const BACKGROUND = { background: true };
 
 export class Kubelet {
   readonly name: string;
   readonly controller: Controller;
-  /** Set while this kubelet writes a pod's status, so its own watch event is ignored. */
-  writingKey: string | undefined;
+  /** The uid of the pod whose status this kubelet is writing: its own watch event is ignored. */
+  writingUid: string | undefined;
   private readonly pods = new Map<string, PodRuntime>();
-  private readonly timers = new Map<string, PodTimers>();
   private readonly images: NodeImages;
   private readonly rng: Rng;
   private readonly recorder: EventRecorder;
   private ipam: HostLocalIpam | undefined;
   private hostIP = '';
+  /** The Node object refreshNode last read. */
+  private refreshedFor: (Node & KObject) | undefined;
 
   constructor(
     private readonly ctx: ClusterContext,
@@ -173,11 +177,7 @@ export class Kubelet {
   stop(): void {
     this.controller.stop();
     this.ctx.loop.unregister(this.controller);
-    for (const t of this.timers.values()) {
-      this.ctx.clock.cancel(t.fg?.handle);
-      this.ctx.clock.cancel(t.bg?.handle);
-    }
-    this.timers.clear();
+    for (const rt of this.pods.values()) this.cancelTimers(rt);
     this.pods.clear();
   }
 
@@ -192,6 +192,9 @@ export class Kubelet {
 
   private refreshNode(): void {
     const node = this.nodeObject();
+    // The result depends on the (frozen) Node object and the fixed config alone: skip a repeat.
+    if (node && node === this.refreshedFor) return;
+    this.refreshedFor = node;
     const ip =
       node?.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ??
       this.ctx.config.nodes.find((n) => n.name === this.node)?.ip ??
@@ -265,6 +268,14 @@ export class Kubelet {
       restartBackoff: new Backoff(),
       pullBackoff: new Backoff(),
       ipReleased: false,
+      statusMemo: {
+        status: undefined,
+        conditions: [],
+        podIPs: undefined,
+        qos: undefined,
+        startTime: undefined,
+      },
+      timers: { fg: undefined, bg: undefined },
     };
     this.pods.set(key, rt);
     return rt;
@@ -273,16 +284,23 @@ export class Kubelet {
   private newContainer(spec: Container): ContainerRuntime {
     const image = spec.image ?? '';
     const parsed = parseImageRef(image);
-    const c: ContainerRuntime = {
+    return {
       name: spec.name,
       spec,
+      ref: parsed.ok ? parsed.ref : undefined,
+      invalidImage: parsed.ok ? undefined : invalidImageNameMessage(image, parsed.error),
       attempts: [],
       attemptCount: 0,
+      waiting: undefined,
+      pull: undefined,
+      pullFailure: undefined,
+      crashBackOffUntil: undefined,
+      handledEnd: undefined,
       imageReady: false,
+      reported: undefined,
+      fieldPath: `spec.containers{${spec.name}}`,
+      statusMemo: undefined,
     };
-    if (parsed.ok) c.ref = parsed.ref;
-    else c.invalidImage = invalidImageNameMessage(image, parsed.error);
-    return c;
   }
 
   /** Bring the runtime up to `now`: finished pulls, exits, kills, probe ticks. */
@@ -311,9 +329,9 @@ export class Kubelet {
   private finishPull(rt: PodRuntime, pod: StoredPod, c: ContainerRuntime): void {
     const t = c.pull;
     if (!t) return;
-    delete c.pull;
+    c.pull = undefined;
     const image = c.spec.image ?? '';
-    const field = fieldPath(c);
+    const field = c.fieldPath;
     if (t.outcome.ok) {
       this.event(
         pod,
@@ -323,7 +341,7 @@ export class Kubelet {
         field,
       );
       c.imageReady = true;
-      delete c.pullFailure;
+      c.pullFailure = undefined;
       return;
     }
     this.event(
@@ -384,7 +402,7 @@ export class Kubelet {
           'Warning',
           'Unhealthy',
           `${probeTypeName(w.spec.kind)} probe failed: ${r.output}`,
-          fieldPath(c),
+          c.fieldPath,
         );
       }
       recordOutcome(w, r.ok);
@@ -401,7 +419,8 @@ export class Kubelet {
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') return;
     const specs = pod.spec?.containers ?? [];
-    rt.containers.forEach((c, i) => {
+    for (let i = 0; i < rt.containers.length; i++) {
+      const c = rt.containers[i] as ContainerRuntime;
       const spec = specs[i];
       if (spec && spec.name === c.name && spec.image !== c.spec.image)
         this.definitionChanged(rt, pod, c, spec, now);
@@ -409,19 +428,19 @@ export class Kubelet {
       const a = c.attempts[c.attempts.length - 1];
       if (a && a.finishedAt === undefined) {
         this.checkProbeKill(rt, pod, c, a, now);
-        return;
+        continue;
       }
-      if (c.pull) return; // waiting for the image
+      if (c.pull) continue; // waiting for the image
       if (a) {
-        if (a.seenEndAt === undefined || a.seenEndAt > now) return; // not seen yet
+        if (a.seenEndAt === undefined || a.seenEndAt > now) continue; // not seen yet
         // Restart decided already (the image is being fetched): do not re-judge the back-off.
         if (c.handledEnd !== a.id) {
-          if (!this.shouldRestart(pod, a)) return;
-          if (!this.doBackOff(rt, pod, c, a, now)) return;
+          if (!this.shouldRestart(pod, a)) continue;
+          if (!this.doBackOff(rt, pod, c, a, now)) continue;
         }
       }
       this.ensureImageAndStart(rt, pod, c, now);
-    });
+    }
   }
 
   /** `kubectl set image` on a bare pod: the container is replaced by one with the new image. */
@@ -446,19 +465,14 @@ export class Kubelet {
     }
     const fresh = this.newContainer(spec);
     c.spec = spec;
-    if (fresh.ref) {
-      c.ref = fresh.ref;
-      delete c.invalidImage;
-    } else {
-      delete c.ref;
-      if (fresh.invalidImage !== undefined) c.invalidImage = fresh.invalidImage;
-    }
+    c.ref = fresh.ref;
+    c.invalidImage = fresh.invalidImage;
     c.imageReady = false;
-    delete c.pull;
-    delete c.pullFailure;
-    delete c.waiting;
-    delete c.reported;
-    delete c.crashBackOffUntil;
+    c.pull = undefined;
+    c.pullFailure = undefined;
+    c.waiting = undefined;
+    c.reported = undefined;
+    c.crashBackOffUntil = undefined;
     rt.restartBackoff.reset(c.name);
   }
 
@@ -516,7 +530,7 @@ export class Kubelet {
           'Warning',
           'BackOff',
           `Back-off restarting failed container ${c.name} in pod ${podRef}`,
-          fieldPath(c),
+          c.fieldPath,
         );
         c.waiting = {
           reason: 'CrashLoopBackOff',
@@ -532,7 +546,7 @@ export class Kubelet {
       rt.restartBackoff.next(c.name, finished);
       c.handledEnd = a.id;
     }
-    delete c.crashBackOffUntil;
+    c.crashBackOffUntil = undefined;
     return true;
   }
 
@@ -544,7 +558,7 @@ export class Kubelet {
     now: number,
   ): void {
     const image = c.spec.image ?? '';
-    const field = fieldPath(c);
+    const field = c.fieldPath;
     if (!c.ref) {
       if (c.reported !== 'InvalidImageName') {
         const msg = c.invalidImage ?? '';
@@ -559,7 +573,7 @@ export class Kubelet {
       this.startContainer(rt, pod, c, now);
       return;
     }
-    const policy = c.spec.imagePullPolicy ?? defaultPullPolicy(image);
+    const policy = c.spec.imagePullPolicy ?? defaultPullPolicyOf(c.ref);
     const present = this.images.isPresent(c.ref, now);
     if (policy === 'Never' && !present) {
       if (c.reported !== 'ErrImageNeverPull') {
@@ -631,9 +645,9 @@ export class Kubelet {
     c.attempts.push(a);
     if (c.attempts.length > ATTEMPTS_KEPT) c.attempts.shift();
     c.attemptCount++;
-    delete c.pullFailure;
-    delete c.reported;
-    const field = fieldPath(c);
+    c.pullFailure = undefined;
+    c.reported = undefined;
+    const field = c.fieldPath;
     this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, field);
     this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, field);
   }
@@ -653,7 +667,7 @@ export class Kubelet {
     const finishAt = term.kind === 'exits' ? Math.min(now + term.afterMs, deadline) : deadline;
     const exitCode = term.kind === 'exits' && now + term.afterMs <= deadline ? term.exitCode : 137;
     a.kill = { at: now, deadline, finishAt, exitCode };
-    this.event(pod, 'Normal', 'Killing', message, fieldPath(c));
+    this.event(pod, 'Normal', 'Killing', message, c.fieldPath);
   }
 
   private graceMs(pod: StoredPod): number {
@@ -673,8 +687,8 @@ export class Kubelet {
     const deadline = rt.deletionDeadline;
     let running = false;
     for (const c of rt.containers) {
-      delete c.pull;
-      delete c.crashBackOffUntil;
+      c.pull = undefined;
+      c.crashBackOffUntil = undefined;
       const a = c.attempts[c.attempts.length - 1];
       if (!a || a.finishedAt !== undefined) continue;
       if (!a.kill) {
@@ -712,12 +726,22 @@ export class Kubelet {
       // The sandbox of a finished pod is torn down: its address goes back to the pool.
       this.releaseIP(rt);
     }
-    if (deepEqual(status, pod.status)) return;
-    this.writingKey = rt.key;
+    // The stored status itself comes back when nothing changed since the kubelet's last write.
+    if (status === pod.status || deepEqual(status, pod.status)) return;
+    this.writingUid = rt.uid;
     try {
-      this.ctx.store.updateStatus({ ...pod, status }, { actor: this.name });
+      // The status subresource takes only metadata (name, resourceVersion) and status from the
+      // input, so no copy of the whole pod; `status` was built for this write (its reused parts
+      // are already frozen), so it is handed over rather than copied.
+      const input: StoredPod = {
+        apiVersion: pod.apiVersion,
+        kind: pod.kind,
+        metadata: pod.metadata,
+        status,
+      };
+      this.ctx.store.updateStatus(input, { actor: this.name, transfer: true });
     } finally {
-      this.writingKey = undefined;
+      this.writingUid = undefined;
     }
   }
 
@@ -750,7 +774,8 @@ export class Kubelet {
         if (!terminal && !a.kill && a.probes.length > 0) this.scheduleProbes(rt, c, a, now, w);
       } else if (a.seenEndAt !== undefined && a.seenEndAt > now) w.want(a.seenEndAt, true);
     }
-    this.setTimers(rt.key, w.fg, w.bg < w.fg ? w.bg : Infinity);
+    this.arm(rt, 'fg', w.fg);
+    this.arm(rt, 'bg', w.bg < w.fg ? w.bg : Infinity);
   }
 
   /**
@@ -791,33 +816,32 @@ export class Kubelet {
     }
   }
 
-  private setTimers(key: string, fgDue: number, bgDue: number): void {
-    let t = this.timers.get(key);
-    if (!t) {
-      if (fgDue === Infinity && bgDue === Infinity) return;
-      this.timers.set(key, (t = {}));
-    }
-    this.arm(key, t, 'fg', fgDue);
-    this.arm(key, t, 'bg', bgDue);
-    if (!t.fg && !t.bg) this.timers.delete(key);
-  }
-
-  private arm(key: string, timers: PodTimers, slot: 'fg' | 'bg', due: number): void {
-    const cur = timers[slot];
+  /** Keep at most one foreground and one background timer per pod, due at `due` (none: Infinity). */
+  private arm(rt: PodRuntime, slot: 'fg' | 'bg', due: number): void {
+    const cur = rt.timers[slot];
     if (cur && cur.due === due) return;
     if (cur) this.ctx.clock.cancel(cur.handle);
-    delete timers[slot];
+    rt.timers[slot] = undefined;
     if (due === Infinity) return;
-    const handle = this.ctx.clock.schedule(
+    const timer: PodTimer = { due, handle: undefined };
+    timer.handle = this.ctx.clock.schedule(
       due - this.ctx.clock.now(),
       this.name,
       () => {
-        if (timers[slot]?.handle === handle) delete timers[slot];
-        this.controller.enqueue(key);
+        if (rt.timers[slot] === timer) rt.timers[slot] = undefined;
+        this.controller.enqueue(rt.key);
       },
-      { background: slot === 'bg' },
+      slot === 'bg' ? BACKGROUND : FOREGROUND,
     );
-    timers[slot] = { due, handle };
+    rt.timers[slot] = timer;
+  }
+
+  private cancelTimers(rt: PodRuntime): void {
+    const t = rt.timers;
+    this.ctx.clock.cancel(t.fg?.handle);
+    this.ctx.clock.cancel(t.bg?.handle);
+    t.fg = undefined;
+    t.bg = undefined;
   }
 
   private releaseIP(rt: PodRuntime): void {
@@ -828,12 +852,7 @@ export class Kubelet {
 
   private teardown(rt: PodRuntime): void {
     this.releaseIP(rt);
-    const t = this.timers.get(rt.key);
-    if (t) {
-      this.ctx.clock.cancel(t.fg?.handle);
-      this.ctx.clock.cancel(t.bg?.handle);
-      this.timers.delete(rt.key);
-    }
+    this.cancelTimers(rt);
     this.pods.delete(rt.key);
   }
 
@@ -846,10 +865,6 @@ export class Kubelet {
   ): void {
     this.recorder.event(pod, type, reason, message, field);
   }
-}
-
-function fieldPath(c: ContainerRuntime): string {
-  return `spec.containers{${c.name}}`;
 }
 
 function parseStart(ts: string, fallback: number): number {

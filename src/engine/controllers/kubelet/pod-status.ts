@@ -16,11 +16,18 @@ import type {
   ContainerStatus,
   Pod,
   PodCondition,
+  PodIP,
   PodStatus,
 } from 'kubernetes-types/core/v1';
 import { formatTimestamp } from '../../sim/clock';
-import type { Attempt, ContainerRuntime, PodRuntime } from './runtime';
-import { isSeenEnded, visibleAttempt } from './runtime';
+import type {
+  Attempt,
+  ContainerRuntime,
+  PodRuntime,
+  PodStatusMemo,
+  WaitingReason,
+} from './runtime';
+import { isSeenEnded, visibleAttemptIndex } from './runtime';
 
 export interface StatusInput {
   pod: Pod;
@@ -44,22 +51,83 @@ function terminatedState(a: Attempt): ContainerState {
 
 /** Readiness of a running instance: startup done and readiness passing (or no such probes). */
 export function attemptStarted(a: Attempt): boolean {
-  const startup = a.probes.find((w) => w.spec.kind === 'startup');
-  return !startup || startup.result === 'Success';
+  for (const w of a.probes) if (w.spec.kind === 'startup') return w.result === 'Success';
+  return true;
 }
 export function attemptReady(a: Attempt): boolean {
   if (!attemptStarted(a)) return false;
-  const readiness = a.probes.find((w) => w.spec.kind === 'readiness');
-  return !readiness || readiness.result === 'Success';
+  for (const w of a.probes) if (w.spec.kind === 'readiness') return w.result === 'Success';
+  return true;
 }
 
+/**
+ * One container's status now. The status is a pure function of a few inputs (the memo's fields);
+ * while they are unchanged the object built last time is returned, so an unchanged container
+ * costs no allocation and is the very object already in the stored pod status.
+ */
 export function containerStatus(c: ContainerRuntime, now: number): ContainerStatus {
-  const v = visibleAttempt(c, now);
+  const i = visibleAttemptIndex(c, now);
+  const attempt = i >= 0 ? c.attempts[i] : undefined;
+  const index = c.attemptCount - (c.attempts.length - i);
+  const previous = i > 0 ? c.attempts[i - 1] : undefined;
   const waiting =
-    c.waiting && c.waiting.visibleFrom <= now && (!v || c.waiting.setAt >= v.attempt.seenStartAt)
+    c.waiting &&
+    c.waiting.visibleFrom <= now &&
+    (!attempt || c.waiting.setAt >= attempt.seenStartAt)
       ? c.waiting
       : undefined;
-  if (!v) {
+  const seenEnded = attempt !== undefined && isSeenEnded(attempt, now);
+  const started = attempt !== undefined && attemptStarted(attempt);
+  const ready = attempt !== undefined && attemptReady(attempt);
+  const image = c.spec.image;
+  const m = c.statusMemo;
+  if (
+    m &&
+    m.attempt === attempt &&
+    m.index === index &&
+    m.previous === previous &&
+    m.seenEnded === seenEnded &&
+    m.started === started &&
+    m.ready === ready &&
+    m.waiting === waiting &&
+    m.image === image
+  ) {
+    return m.status;
+  }
+  const status = buildContainerStatus(
+    c,
+    attempt,
+    index,
+    previous,
+    waiting,
+    seenEnded,
+    started,
+    ready,
+  );
+  c.statusMemo = { attempt, index, previous, seenEnded, started, ready, waiting, image, status };
+  return status;
+}
+
+/** `{message?, reason}` as the API shows a waiting state (message omitted when empty). */
+function waitingState(w: WaitingReason): ContainerState {
+  return { waiting: w.message ? { message: w.message, reason: w.reason } : { reason: w.reason } };
+}
+
+/**
+ * Build a container status (keys in the order the API server serialises them). Written out
+ * field by field rather than with object spreads, which V8 runs on a slow path.
+ */
+function buildContainerStatus(
+  c: ContainerRuntime,
+  a: Attempt | undefined,
+  index: number,
+  previous: Attempt | undefined,
+  waiting: WaitingReason | undefined,
+  seenEnded: boolean,
+  started: boolean,
+  ready: boolean,
+): ContainerStatus {
+  if (!a) {
     return {
       image: c.spec.image ?? '',
       imageID: '',
@@ -68,50 +136,32 @@ export function containerStatus(c: ContainerRuntime, now: number): ContainerStat
       ready: false,
       restartCount: 0,
       started: false,
-      state: {
-        waiting: waiting
-          ? { ...(waiting.message ? { message: waiting.message } : {}), reason: waiting.reason }
-          : { reason: 'ContainerCreating' },
-      },
+      state: waiting ? waitingState(waiting) : { waiting: { reason: 'ContainerCreating' } },
     };
   }
-  const a = v.attempt;
-  const base = {
+  let lastState: ContainerState;
+  let state: ContainerState;
+  if (!seenEnded) {
+    lastState = previous ? terminatedState(previous) : {};
+    state = { running: { startedAt: formatTimestamp(a.startedAt) } };
+  } else if (waiting) {
+    lastState = terminatedState(a);
+    state = waitingState(waiting);
+  } else {
+    lastState = previous ? terminatedState(previous) : {};
+    state = terminatedState(a);
+  }
+  const running = !seenEnded;
+  return {
     containerID: a.id,
     image: a.image,
     imageID: a.imageID,
     name: c.name,
-    restartCount: v.index,
-  };
-  if (!isSeenEnded(a, now)) {
-    return {
-      ...base,
-      lastState: v.previous ? terminatedState(v.previous) : {},
-      ready: attemptReady(a),
-      started: attemptStarted(a),
-      state: { running: { startedAt: formatTimestamp(a.startedAt) } },
-    };
-  }
-  if (waiting) {
-    return {
-      ...base,
-      lastState: terminatedState(a),
-      ready: false,
-      started: false,
-      state: {
-        waiting: {
-          ...(waiting.message ? { message: waiting.message } : {}),
-          reason: waiting.reason,
-        },
-      },
-    };
-  }
-  return {
-    ...base,
-    lastState: v.previous ? terminatedState(v.previous) : {},
-    ready: false,
-    started: false,
-    state: terminatedState(a),
+    restartCount: index,
+    lastState,
+    ready: running && ready,
+    started: running && started,
+    state,
   };
 }
 
@@ -121,7 +171,9 @@ export function getPhase(pod: Pod, statuses: readonly ContainerStatus[]): string
   let waiting = 0;
   let stopped = 0;
   let succeeded = 0;
-  for (const s of statuses) {
+  // Indexed loops over stored (frozen) arrays: V8's for-of takes a slow path on frozen arrays.
+  for (let i = 0; i < statuses.length; i++) {
+    const s = statuses[i] as ContainerStatus;
     if (s.state?.running) running++;
     else if (s.state?.terminated) {
       stopped++;
@@ -187,56 +239,148 @@ export function qosClass(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort' {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
+/** qosClass depends on the spec alone: recomputed only when the (frozen) spec object changes. */
+function memoQosClass(memo: PodStatusMemo, pod: Pod): string {
+  const spec = pod.spec;
+  if (!spec || !Object.isFrozen(spec)) return qosClass(pod);
+  if (memo.qos?.spec !== spec) memo.qos = { spec, value: qosClass(pod) };
+  return memo.qos.value;
+}
+
+function findCondition(
+  list: readonly PodCondition[] | undefined,
+  type: string,
+): PodCondition | undefined {
+  if (!list) return undefined;
+  for (let i = 0; i < list.length; i++) if ((list[i] as PodCondition).type === type) return list[i];
+  return undefined;
+}
+
 function condition(
-  old: readonly PodCondition[] | undefined,
+  prev: PodCondition | undefined,
   type: string,
   status: 'True' | 'False',
-  now: string,
+  now: number,
   reason?: string,
   message?: string,
 ): PodCondition {
-  const prev = old?.find((c) => c.type === type);
-  return {
-    // The API serialises the unset time as `lastProbeTime: null`; kubectl -o yaml shows it.
-    lastProbeTime: null as unknown as string,
-    lastTransitionTime:
-      prev && prev.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : now,
-    ...(message ? { message } : {}),
-    ...(reason ? { reason } : {}),
-    status,
-    type,
-  };
+  // The API serialises the unset time as `lastProbeTime: null`; kubectl -o yaml shows it.
+  const lastProbeTime = null as unknown as string;
+  const lastTransitionTime =
+    prev && prev.status === status && prev.lastTransitionTime
+      ? prev.lastTransitionTime
+      : formatTimestamp(now);
+  // Spelled out per case (object spreads are slow), keys in the API's order.
+  if (message && reason)
+    return { lastProbeTime, lastTransitionTime, message, reason, status, type };
+  if (reason) return { lastProbeTime, lastTransitionTime, reason, status, type };
+  if (message) return { lastProbeTime, lastTransitionTime, message, status, type };
+  return { lastProbeTime, lastTransitionTime, status, type };
 }
 
-const KUBELET_CONDITIONS = new Set([
+/** The kubelet's conditions, in the order it reports them (memo slots follow this order). */
+const KUBELET_CONDITION_TYPES = [
   'PodReadyToStartContainers',
   'Initialized',
   'Ready',
   'ContainersReady',
-]);
+] as const;
+const isKubeletCondition = (type: string): boolean =>
+  type === 'PodReadyToStartContainers' ||
+  type === 'Initialized' ||
+  type === 'Ready' ||
+  type === 'ContainersReady';
 
-/** The full status for the pod as the kubelet would report it now. */
+/**
+ * One of the kubelet's conditions. When the stored condition is the very object the kubelet
+ * built last time and has the same status, reason and message, a fresh build would equal it
+ * field for field (lastTransitionTime included, as the status did not change): it is reused.
+ */
+function kubeletCondition(
+  memo: PodStatusMemo,
+  slot: number,
+  old: readonly PodCondition[] | undefined,
+  mine: boolean,
+  status: 'True' | 'False',
+  now: number,
+  reason?: string,
+  message?: string,
+): PodCondition {
+  const type = KUBELET_CONDITION_TYPES[slot] as string;
+  // In the kubelet's own last status, its conditions sit in report order at the front.
+  const prev = mine ? old?.[slot] : findCondition(old, type);
+  // condition() leaves out an empty reason or message, so compare with `|| undefined`.
+  if (
+    prev !== undefined &&
+    prev === memo.conditions[slot] &&
+    prev.status === status &&
+    prev.reason === (reason || undefined) &&
+    prev.message === (message || undefined)
+  ) {
+    return prev;
+  }
+  const cond = condition(prev, type, status, now, reason, message);
+  memo.conditions[slot] = cond;
+  return cond;
+}
+
+/**
+ * status.hostIPs, one list per node address shared by all the pods of the node: it is frozen by
+ * the first status write that carries it and never edited (the store shares frozen parts too).
+ */
+const hostIPLists = new Map<string, PodIP[]>();
+function hostIPList(ip: string): PodIP[] {
+  let list = hostIPLists.get(ip);
+  if (!list) {
+    list = [{ ip }];
+    hostIPLists.set(ip, list);
+  }
+  return list;
+}
+
+/** `list` when it holds exactly `items` (the same objects, in order), else `items`. */
+function reuseList<T>(list: T[] | undefined, items: T[]): T[] {
+  if (!list || list.length !== items.length) return items;
+  for (let i = 0; i < items.length; i++) if (list[i] !== items[i]) return items;
+  return list;
+}
+
+/**
+ * The full status for the pod as the kubelet would report it now. Parts that come out the same
+ * as in the stored status are the stored objects themselves; when nothing changed since the
+ * kubelet's own last status, the stored status object itself is returned (so `=== pod.status`
+ * means "no write needed").
+ */
 export function generatePodStatus({ pod, rt, now, hostIP }: StatusInput): PodStatus {
   const old = pod.status;
-  const nowStr = formatTimestamp(now);
-  const statuses = rt.containers.map((c) => containerStatus(c, now));
+  const memo = rt.statusMemo;
+  // The stored status is the one the kubelet built last (nobody else wrote it since).
+  const mine = old !== undefined && old === memo.status;
+  const built: ContainerStatus[] = [];
+  for (const c of rt.containers) built.push(containerStatus(c, now));
+  const statuses = reuseList(old?.containerStatuses, built);
   const phase = getPhase(pod, statuses);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
 
-  const unready = statuses.filter((s) => !s.ready).map((s) => s.name);
+  let unready = 0;
+  let unreadyNames = '';
+  for (let i = 0; i < statuses.length; i++) {
+    const s = statuses[i] as ContainerStatus;
+    if (!s.ready) unreadyNames = unready++ === 0 ? s.name : `${unreadyNames} ${s.name}`;
+  }
   let readyCond: [status: 'True' | 'False', reason?: string, message?: string];
   if (phase === 'Succeeded') readyCond = ['False', 'PodCompleted'];
-  else if (unready.length > 0)
+  else if (unready > 0)
     readyCond = [
       'False',
       'ContainersNotReady',
-      `containers with unready status: [${unready.join(' ')}]`,
+      `containers with unready status: [${unreadyNames}]`,
     ];
   else readyCond = ['True'];
   let podReady = readyCond;
   // Readiness gates: conditions others (controllers) set must all be True too.
-  if (readyCond[0] === 'True') {
-    const missing = (pod.spec?.readinessGates ?? [])
+  if (readyCond[0] === 'True' && pod.spec?.readinessGates) {
+    const missing = pod.spec.readinessGates
       .map((g) => g.conditionType)
       .filter((t) => old?.conditions?.find((c) => c.type === t)?.status !== 'True');
     if (missing.length > 0) {
@@ -252,27 +396,81 @@ export function generatePodStatus({ pod, rt, now, hostIP }: StatusInput): PodSta
     }
   }
 
-  const conditions: PodCondition[] = [
-    condition(old?.conditions, 'PodReadyToStartContainers', terminal ? 'False' : 'True', nowStr),
-    condition(old?.conditions, 'Initialized', 'True', nowStr),
-    condition(old?.conditions, 'Ready', podReady[0], nowStr, podReady[1], podReady[2]),
-    condition(old?.conditions, 'ContainersReady', readyCond[0], nowStr, readyCond[1], readyCond[2]),
-  ];
-  for (const c of old?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type)) conditions.push(c);
+  const oldConds = old?.conditions;
+  const c0 = kubeletCondition(memo, 0, oldConds, mine, terminal ? 'False' : 'True', now);
+  const c1 = kubeletCondition(memo, 1, oldConds, mine, 'True', now);
+  const c2 = kubeletCondition(memo, 2, oldConds, mine, podReady[0], now, podReady[1], podReady[2]);
+  const c3 = kubeletCondition(
+    memo,
+    3,
+    oldConds,
+    mine,
+    readyCond[0],
+    now,
+    readyCond[1],
+    readyCond[2],
+  );
+  let conditions: PodCondition[];
+  if (
+    mine &&
+    oldConds &&
+    oldConds[0] === c0 &&
+    oldConds[1] === c1 &&
+    oldConds[2] === c2 &&
+    oldConds[3] === c3
+  ) {
+    // The kubelet's own list with its four conditions unchanged (the rest are others', kept).
+    conditions = oldConds;
+  } else {
+    const conds = [c0, c1, c2, c3];
+    if (oldConds) {
+      for (let i = 0; i < oldConds.length; i++) {
+        const c = oldConds[i] as PodCondition;
+        if (!isKubeletCondition(c.type)) conds.push(c);
+      }
+    }
+    conditions = reuseList(oldConds, conds);
+  }
+
+  const hostIPs = hostIPList(hostIP);
+  let podIPs: PodIP[] | undefined;
+  if (rt.podIP) {
+    if (memo.podIPs?.ip !== rt.podIP) memo.podIPs = { ip: rt.podIP, list: [{ ip: rt.podIP }] };
+    podIPs = memo.podIPs.list;
+  }
+  const qos = memoQosClass(memo, pod);
+  const startTime = (memo.startTime ??= formatTimestamp(rt.startTime));
+
+  // Nothing changed since the status the kubelet built (and wrote) last: the stored one stands.
+  if (
+    mine &&
+    old.conditions === conditions &&
+    old.containerStatuses === statuses &&
+    old.hostIP === hostIP &&
+    old.hostIPs === hostIPs &&
+    old.phase === phase &&
+    old.qosClass === qos &&
+    old.startTime === startTime &&
+    old.podIP === (rt.podIP || undefined) &&
+    old.podIPs === podIPs
+  ) {
+    return old;
+  }
 
   const status: PodStatus = {
     conditions,
     containerStatuses: statuses,
     hostIP,
-    hostIPs: [{ ip: hostIP }],
+    hostIPs,
     phase,
-    qosClass: qosClass(pod),
-    startTime: formatTimestamp(rt.startTime),
+    qosClass: qos,
+    startTime,
   };
-  if (rt.podIP) {
+  if (rt.podIP && podIPs) {
     status.podIP = rt.podIP;
-    status.podIPs = [{ ip: rt.podIP }];
+    status.podIPs = podIPs;
   }
   if (old?.nominatedNodeName) status.nominatedNodeName = old.nominatedNodeName;
+  memo.status = status;
   return status;
 }

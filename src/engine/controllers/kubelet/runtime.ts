@@ -7,7 +7,14 @@
  * as PLEG (pkg/kubelet/pleg/generic.go, relist every 1 s) notices it: `seenStartAt` and
  * `seenEndAt` are those moments, and the status only ever shows what the kubelet has seen.
  */
-import type { Container } from 'kubernetes-types/core/v1';
+import type {
+  Container,
+  ContainerStatus,
+  PodCondition,
+  PodIP,
+  PodStatus,
+} from 'kubernetes-types/core/v1';
+import type { TimerHandle } from '../../sim/clock';
 import type { ProcessBehaviour } from '../../workloads/behaviour';
 import type { ImageRef } from '../../workloads/image-ref';
 import type { Backoff } from './backoff';
@@ -46,29 +53,74 @@ export interface WaitingReason {
   visibleFrom: number;
 }
 
+/**
+ * Every field is always present (unset ones hold undefined) and none is ever deleted: `delete`
+ * would turn the object into a slow dictionary-mode object, and these are read on every sync.
+ */
 export interface ContainerRuntime {
   name: string;
   /** The container definition the next instance will use. */
   spec: Container;
-  ref?: ImageRef;
+  ref: ImageRef | undefined;
   /** Set when the image reference does not parse (InvalidImageName message). */
-  invalidImage?: string;
+  invalidImage: string | undefined;
   attempts: Attempt[];
   /** Instances created so far (restartCount of the latest = attemptCount - 1). */
   attemptCount: number;
-  waiting?: WaitingReason;
+  waiting: WaitingReason | undefined;
   /** A pull requested for the next instance. */
-  pull?: PullTicket;
+  pull: PullTicket | undefined;
   /** Image pull failure cycle: ErrImagePull until showBackOffAt, ImagePullBackOff until retryAt. */
-  pullFailure?: { failures: number; failedAt: number; showBackOffAt: number; retryAt: number };
+  pullFailure:
+    { failures: number; failedAt: number; showBackOffAt: number; retryAt: number } | undefined;
   /** Crash-loop back-off: the next instance may start at `until`. */
-  crashBackOffUntil?: number;
+  crashBackOffUntil: number | undefined;
   /** An exit (or a kill) already handled, so the restart decision is made once. */
-  handledEnd?: string;
+  handledEnd: string | undefined;
   /** The image is on the node for this container (just pulled, or present). */
   imageReady: boolean;
   /** The last event-worthy state, so a sync repeats no events. */
-  reported?: string;
+  reported: string | undefined;
+  /** `spec.containers{name}`, the fieldPath of this container's events (built once). */
+  fieldPath: string;
+  /** The last container status pod-status.ts built, and what it was built from. */
+  statusMemo: ContainerStatusMemo | undefined;
+}
+
+/**
+ * A container status is a pure function of these inputs (see pod-status.ts containerStatus):
+ * while they are the same objects and values, the status built last time is reused as is. An
+ * attempt's fields that the status shows never change once shown (its id and image from the
+ * start, its exit once seen), and `waiting` objects are replaced, never edited.
+ */
+export interface ContainerStatusMemo {
+  attempt: Attempt | undefined;
+  index: number;
+  previous: Attempt | undefined;
+  seenEnded: boolean;
+  ready: boolean;
+  started: boolean;
+  waiting: WaitingReason | undefined;
+  image: string | undefined;
+  status: ContainerStatus;
+}
+
+/**
+ * The parts of the last pod status the kubelet built, reused while they would come out the same.
+ * Status writes hand these objects to the store (which freezes them), so while the stored status
+ * is still the kubelet's own, "unchanged" is an identity check rather than a deep comparison, and
+ * the store's own comparison and freezing skip every part shared with the stored status.
+ */
+export interface PodStatusMemo {
+  /** The whole status built last time (the stored status is this object while nobody else wrote). */
+  status: PodStatus | undefined;
+  /** The kubelet's four conditions as built last time, in report order. */
+  conditions: Array<PodCondition | undefined>;
+  podIPs: { ip: string; list: PodIP[] } | undefined;
+  /** status.qosClass and the pod spec object it was computed from. */
+  qos: { spec: object; value: string } | undefined;
+  /** status.startTime, formatted once (the start time never changes). */
+  startTime: string | undefined;
 }
 
 export interface PodRuntime {
@@ -87,6 +139,15 @@ export interface PodRuntime {
   deletionDeadline?: number;
   /** The pod IP went back to the node's pool (pod finished or gone). */
   ipReleased: boolean;
+  /** Reused parts of the last status (pod-status.ts). */
+  statusMemo: PodStatusMemo;
+  /** The pod worker's pending wake-ups, foreground and background (kubelet.ts arm). */
+  timers: { fg: PodTimer | undefined; bg: PodTimer | undefined };
+}
+
+export interface PodTimer {
+  due: number;
+  handle: TimerHandle | undefined;
 }
 
 /** The latest instance the kubelet has seen start, with its index (= its restartCount). */
@@ -103,6 +164,14 @@ export function visibleAttempt(
     }
   }
   return undefined;
+}
+
+/** The position in `c.attempts` of the latest instance the kubelet has seen start, or -1. */
+export function visibleAttemptIndex(c: ContainerRuntime, now: number): number {
+  for (let i = c.attempts.length - 1; i >= 0; i--) {
+    if ((c.attempts[i] as Attempt).seenStartAt <= now) return i;
+  }
+  return -1;
 }
 
 export const isRunningAt = (a: Attempt, now: number): boolean =>
