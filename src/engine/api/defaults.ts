@@ -25,6 +25,7 @@
  * Defaulting is idempotent and runs on create and on update, so re-applying an unchanged manifest
  * produces the stored object again and the store sees a no-op.
  */
+import { utf8Bytes } from '../sim/utf8';
 import type { ApiStore } from './store';
 import { tryParseQuantity } from './quantity';
 import type { KObject } from './types';
@@ -500,7 +501,7 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** Standard base64 of the UTF-8 bytes of `s` (what Go's []byte JSON encoding writes). */
 export function base64Encode(s: string): string {
-  const bytes = utf8(s);
+  const bytes = utf8Bytes(s);
   let out = '';
   for (let i = 0; i < bytes.length; i += 3) {
     const a = bytes[i]!;
@@ -510,24 +511,6 @@ export function base64Encode(s: string): string {
     out += B64[((a & 3) << 4) | ((b ?? 0) >> 4)]!;
     out += b === undefined ? '=' : B64[((b & 15) << 2) | ((c ?? 0) >> 6)]!;
     out += c === undefined ? '=' : B64[c & 63]!;
-  }
-  return out;
-}
-
-function utf8(s: string): number[] {
-  const out: number[] = [];
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x80) out.push(cp);
-    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
-    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-    else
-      out.push(
-        0xf0 | (cp >> 18),
-        0x80 | ((cp >> 12) & 63),
-        0x80 | ((cp >> 6) & 63),
-        0x80 | (cp & 63),
-      );
   }
   return out;
 }

@@ -35,24 +35,8 @@ export function fnv32a(bytes: ArrayLike<number>, h = FNV32_OFFSET): number {
   return x;
 }
 
-/** UTF-8 bytes of a string (the engine has no TextEncoder in its lib). */
-export function utf8Bytes(s: string): number[] {
-  const out: number[] = [];
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (cp < 0x80) out.push(cp);
-    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
-    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-    else
-      out.push(
-        0xf0 | (cp >> 18),
-        0x80 | ((cp >> 12) & 63),
-        0x80 | ((cp >> 6) & 63),
-        0x80 | (cp & 63),
-      );
-  }
-  return out;
-}
+export { utf8Bytes } from '../sim/utf8';
+import { utf8Bytes } from '../sim/utf8';
 
 /** True for values the semantic comparison treats as "not set": undefined, null, [] and {}. */
 export function isUnset(v: unknown): boolean {
