@@ -52,6 +52,21 @@ export function splitNsName(key: string): { namespace: string; name: string } {
     : { namespace: key.slice(0, i), name: key.slice(i + 1) };
 }
 
+/**
+ * The owner reference a controller puts on what it creates (metav1.NewControllerRef):
+ * controller and blockOwnerDeletion set, so the garbage collector cascades from the owner.
+ */
+export function newControllerRef(owner: KObject): OwnerReference {
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name ?? '',
+    uid: owner.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
 /** The controller owner reference (controller: true), if any. */
 export function controllerOf(obj: KObject): OwnerReference | undefined {
   const refs = obj.metadata.ownerReferences;

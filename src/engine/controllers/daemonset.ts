@@ -43,10 +43,9 @@ import type {
   PodTemplateSpec,
   Toleration,
 } from 'kubernetes-types/core/v1';
-import type { OwnerReference } from 'kubernetes-types/meta/v1';
 import { isApiError } from '../api/errors';
 import type { KObject } from '../api/types';
-import { controllerOf, deepClone, deepEqual, splitNsName } from '../api/types';
+import { controllerOf, deepClone, deepEqual, newControllerRef, splitNsName } from '../api/types';
 import type { ClusterContext } from '../context';
 import { parseTimestamp } from '../sim/clock';
 import type { EventRecorder } from './events';
@@ -419,14 +418,7 @@ export function newDaemonPod(
   const spec: PodSpec = template.spec ?? { containers: [] };
   spec.tolerations = daemonPodTolerations(spec);
   spec.affinity = replaceNodeNameAffinity(spec.affinity, nodeName);
-  const ref: OwnerReference = {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    name: ds.metadata.name ?? '',
-    uid: ds.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
-  };
+  const ref = newControllerRef(ds);
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -38,7 +38,7 @@ import type { Selector } from '../api/selectors';
 import { fromMap } from '../api/selectors';
 import type { ApiStore } from '../api/store';
 import type { KObject, WatchEvent } from '../api/types';
-import { deepClone, deepEqual, splitNsName } from '../api/types';
+import { deepClone, deepEqual, newControllerRef, splitNsName } from '../api/types';
 import type { ClusterContext } from '../context';
 import { formatTimestamp } from '../sim/clock';
 import { keyFor } from './runner';
@@ -390,17 +390,6 @@ function sliceLabels(svc: StoredService): Record<string, string> {
   return out;
 }
 
-function ownerRefFor(svc: StoredService) {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    name: svc.metadata.name ?? '',
-    uid: svc.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-}
-
 function ownedBy(slice: StoredSlice, svc: StoredService): boolean {
   return (slice.metadata.ownerReferences ?? []).some(
     (r) => r.kind === 'Service' && r.uid === svc.metadata.uid && r.controller === true,
@@ -581,7 +570,7 @@ export function startEndpointSliceController(ctx: ClusterContext): void {
             namespace,
             labels,
             ...(annotations ? { annotations } : {}),
-            ownerReferences: [ownerRefFor(svc)],
+            ownerReferences: [newControllerRef(svc)],
           },
           addressType: 'IPv4',
           endpoints: plan.endpoints,
@@ -602,11 +591,11 @@ export function startEndpointSliceController(ctx: ClusterContext): void {
           deepEqual(cur.endpoints ?? [], plan.endpoints) &&
           deepEqual(cur.ports ?? [], plan.ports) &&
           deepEqual(cur.metadata.labels, labels) &&
-          deepEqual(cur.metadata.ownerReferences, [ownerRefFor(svc)]);
+          deepEqual(cur.metadata.ownerReferences, [newControllerRef(svc)]);
         if (same) continue;
         const next = deepClone(cur);
         next.metadata.labels = labels;
-        next.metadata.ownerReferences = [ownerRefFor(svc)];
+        next.metadata.ownerReferences = [newControllerRef(svc)];
         const annotations = withTrigger(next.metadata.annotations);
         if (annotations) next.metadata.annotations = annotations;
         else delete next.metadata.annotations;

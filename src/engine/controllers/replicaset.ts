@@ -20,11 +20,11 @@
  */
 import type { ReplicaSetCondition, ReplicaSetStatus } from 'kubernetes-types/apps/v1';
 import type { Pod } from 'kubernetes-types/core/v1';
-import type { LabelSelector, OwnerReference } from 'kubernetes-types/meta/v1';
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { isApiError } from '../api/errors';
 import type { ApiStore } from '../api/store';
 import type { KObject, WatchEvent } from '../api/types';
-import { controllerOf, deepClone, deepEqual, splitNsName } from '../api/types';
+import { controllerOf, deepClone, deepEqual, newControllerRef, splitNsName } from '../api/types';
 import type { Selector } from '../api/selectors';
 import { fromLabelSelector } from '../api/selectors';
 import type { ClusterContext } from '../context';
@@ -133,17 +133,6 @@ function podEventKeys(store: ApiStore, ev: WatchEvent): string[] {
   return keys;
 }
 
-function controllerRefFor(rs: ReplicaSetObj): OwnerReference {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    name: rs.metadata.name ?? '',
-    uid: rs.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-}
-
 /**
  * Models controller_ref_manager.go ClaimPods: keep the owned pods that still match the selector,
  * release (drop our owner reference from) those that no longer do, and adopt matching orphans —
@@ -176,7 +165,7 @@ function claimPods(
     const copy = deepClone(pod);
     copy.metadata.ownerReferences = [
       ...(copy.metadata.ownerReferences ?? []),
-      controllerRefFor(rs),
+      newControllerRef(rs),
     ];
     out.push(store.update(copy, { actor: REPLICASET_CONTROLLER }));
   }
@@ -288,7 +277,7 @@ export function podFromTemplate(rs: ReplicaSetObj): PodObj {
   const metadata: PodObj['metadata'] = {
     generateName: `${rs.metadata.name ?? ''}-`,
     namespace: rs.metadata.namespace ?? 'default',
-    ownerReferences: [controllerRefFor(rs)],
+    ownerReferences: [newControllerRef(rs)],
   };
   if (t?.metadata?.labels) metadata.labels = { ...t.metadata.labels };
   if (t?.metadata?.annotations) metadata.annotations = { ...t.metadata.annotations };

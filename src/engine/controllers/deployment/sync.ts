@@ -5,9 +5,9 @@
  * computing the Deployment's status.
  */
 import type { DeploymentStatus } from 'kubernetes-types/apps/v1';
-import type { LabelSelector, OwnerReference } from 'kubernetes-types/meta/v1';
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { isApiError } from '../../api/errors';
-import { controllerOf, deepClone } from '../../api/types';
+import { controllerOf, deepClone, newControllerRef } from '../../api/types';
 import { POD_TEMPLATE_HASH_LABEL, computeHash } from '../pod-template-hash';
 import type { DeploymentControllerContext } from './context';
 import { createReplicaSet, fresh, updateDeploymentStatus, updateReplicaSet } from './context';
@@ -69,17 +69,6 @@ export function getAllReplicaSetsAndSyncRevision(
   const { all: oldRSs } = findOldReplicaSets(d, current);
   const newRS = getNewReplicaSet(dc, d, current, oldRSs, createIfNotExisted);
   return { newRS, oldRSs };
-}
-
-function controllerRef(d: DeploymentObj): OwnerReference {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    name: d.metadata.name ?? '',
-    uid: d.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
-  };
 }
 
 /** labelsutil.CloneSelectorAndAddLabel: the selector with key=value added to matchLabels. */
@@ -170,7 +159,7 @@ export function getNewReplicaSet(
       // Deterministic, so a repeated create is idempotent (AlreadyExists is detected below).
       name: `${d.metadata.name ?? ''}-${hash}`,
       namespace: d.metadata.namespace ?? 'default',
-      ownerReferences: [controllerRef(d)],
+      ownerReferences: [newControllerRef(d)],
       labels: { ...labels },
     },
     spec: {
