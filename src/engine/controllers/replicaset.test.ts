@@ -3,7 +3,7 @@ import { deepClone } from '../api/types';
 import type { Fixture } from '../testing/fixture';
 import { newFixture } from '../testing/fixture';
 import type { ReplicaSetObj } from './deployment/util';
-import type { PodObj } from './deployment/test-helpers';
+import type { PodObj } from '../testing/workload-helpers';
 import {
   eventsFor,
   getReplicaSet,
@@ -13,7 +13,7 @@ import {
   podsOf,
   reapTerminating,
   useGracefulPodDeletion,
-} from './deployment/test-helpers';
+} from '../testing/workload-helpers';
 import { startReplicaSetController } from './replicaset';
 
 function replicaSet(name: string, replicas: number, minReadySeconds?: number): ReplicaSetObj {

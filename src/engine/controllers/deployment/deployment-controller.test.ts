@@ -6,7 +6,7 @@ import { EPOCH_MS, formatTimestamp } from '../../sim/clock';
 import { computeHash } from '../pod-template-hash';
 import { startReplicaSetController } from '../replicaset';
 import { startDeploymentController } from './deployment-controller';
-import type { DeploymentOptions, PodObj } from './test-helpers';
+import type { DeploymentOptions, PodObj } from '../../testing/workload-helpers';
 import {
   deploymentObject,
   editDeployment,
@@ -23,7 +23,7 @@ import {
   scalingEvents,
   setImage,
   useGracefulPodDeletion,
-} from './test-helpers';
+} from '../../testing/workload-helpers';
 import type { ReplicaSetObj } from './util';
 import { resolveFenceposts } from './util';
 

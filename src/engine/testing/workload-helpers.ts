@@ -6,12 +6,12 @@
  */
 import type { DeploymentSpec, DeploymentStrategy } from 'kubernetes-types/apps/v1';
 import type { Event, Pod } from 'kubernetes-types/core/v1';
-import type { KObject } from '../../api/types';
-import { controllerOf, deepClone } from '../../api/types';
-import { formatTimestamp } from '../../sim/clock';
-import type { Fixture } from '../../testing/fixture';
-import type { DeploymentObj, ReplicaSetObj } from './util';
-import { byCreationTimestamp } from './util';
+import type { KObject } from '../api/types';
+import { controllerOf, deepClone } from '../api/types';
+import { formatTimestamp } from '../sim/clock';
+import type { Fixture } from './fixture';
+import type { DeploymentObj, ReplicaSetObj } from '../controllers/deployment/util';
+import { byCreationTimestamp } from '../controllers/deployment/util';
 
 export type PodObj = Pod & KObject;
 
