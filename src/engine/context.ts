@@ -5,6 +5,7 @@
 import { ApiStore } from './api/store';
 import type { ClusterConfig } from './cluster-config';
 import { Controller } from './controllers/runner';
+import type { PodRuntime } from './controllers/kubelet/runtime';
 import { SchedulingLog } from './controllers/scheduler/decisions';
 import { EventBroadcaster } from './controllers/events';
 import { VirtualClock } from './sim/clock';
@@ -26,6 +27,17 @@ export interface ClusterContext {
   newController(name: string): Controller;
   /** The scheduler's per-pod decisions (filters, scores, chosen node): `getSchedulingDecision(uid)`. */
   readonly scheduling: SchedulingLog;
+  /**
+   * The container runtime of each node's kubelet, by node name: what `kubectl logs` and
+   * `kubectl exec` read (the processes, their start times and log lines). Filled by the kubelets.
+   */
+  readonly runtimes: Map<string, NodeRuntime>;
+}
+
+/** Read access to one node's container runtime (a kubelet's pods). */
+export interface NodeRuntime {
+  /** The runtime state of a pod on this node (by namespace and name), if the kubelet runs it. */
+  podRuntime(namespace: string, name: string): PodRuntime | undefined;
 }
 
 /**
@@ -51,6 +63,7 @@ export function makeContext(config: ClusterConfig): ClusterContext {
     loop,
     events,
     scheduling: new SchedulingLog(),
+    runtimes: new Map(),
     rng: (label) => rngFor(config.seed, label),
     newController: (name) => {
       const c = new Controller(name, { store, clock });

@@ -99,7 +99,10 @@ export function startKubelets(ctx: ClusterContext): void {
   ensurePodNodeIndex(ctx.store);
   const kubelets = new Map<string, Kubelet>();
   const start = (name: string): void => {
-    if (!kubelets.has(name)) kubelets.set(name, new Kubelet(ctx, name));
+    if (kubelets.has(name)) return;
+    const k = new Kubelet(ctx, name);
+    kubelets.set(name, k);
+    ctx.runtimes.set(name, k);
   };
   ctx.store.watch('Node', 'kubelet', (ev) => {
     const name = ev.object.metadata.name ?? '';
@@ -107,6 +110,7 @@ export function startKubelets(ctx: ClusterContext): void {
     else if (ev.type === 'DELETED') {
       kubelets.get(name)?.stop();
       kubelets.delete(name);
+      ctx.runtimes.delete(name);
     }
   });
   // One informer for all kubelets: route each pod event to the kubelet of its node.
@@ -172,6 +176,11 @@ export class Kubelet {
     );
     for (const p of ctx.store.byIndex<StoredPod>('Pod', 'nodeName', node))
       this.controller.enqueue(`${p.metadata.namespace ?? ''}/${p.metadata.name ?? ''}`);
+  }
+
+  /** The runtime state of one of this node's pods (read by kubectl logs and exec). */
+  podRuntime(namespace: string, name: string): PodRuntime | undefined {
+    return this.pods.get(`${namespace}/${name}`);
   }
 
   stop(): void {

@@ -1,0 +1,211 @@
+/**
+ * kubectl's entry: find the command (and sub-command) named on the line, parse its flags as
+ * cobra/pflag do, run it, and print errors in kubectl's words.
+ *
+ *  - `kubectl` alone or `kubectl --help`: the top-level help;
+ *  - `kubectl CMD --help` / `-h`: the command's help (even with other, bad, flags on the line);
+ *  - a command group without a sub-command (`kubectl rollout`): its help;
+ *  - unknown command: `error: unknown command "gett" for "kubectl"` and cobra's "Did you mean
+ *    this?" suggestions (Levenshtein distance ≤ 2, or a prefix);
+ *  - flag errors: `error: unknown flag: --foo` + `See 'kubectl get --help' for usage.`;
+ *  - a thrown ApiError: `Error from server (NotFound): ...` (api/errors.ts kubectlMessage);
+ *  - a thrown KubectlError: `error: ...`.
+ * Global flags (-n/--namespace, --context, --kubeconfig, -v, --request-timeout) are accepted
+ * anywhere on the line, also before the command name. Nothing here throws to the caller.
+ */
+import { isApiError, kubectlMessage } from '../api/errors';
+import type { CommandResult } from '../shell/types';
+import { COMMANDS } from './commands/index';
+import { FlagError, parseFlags } from './flags';
+import type { FlagSpec, KubectlCommand, KubectlEnv } from './types';
+import { KubectlError } from './types';
+
+export const GLOBAL_FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'namespace',
+    short: 'n',
+    type: 'string',
+    usage: 'If present, the namespace scope for this CLI request',
+  },
+  { name: 'help', short: 'h', type: 'bool', usage: 'help for this command' },
+  {
+    name: 'context',
+    type: 'string',
+    usage: 'The name of the kubeconfig context to use',
+  },
+  {
+    name: 'kubeconfig',
+    type: 'string',
+    usage: 'Path to the kubeconfig file to use for CLI requests.',
+  },
+  { name: 'v', short: 'v', type: 'int', usage: 'number for the log level verbosity' },
+  {
+    name: 'request-timeout',
+    type: 'string',
+    default: '0',
+    usage:
+      "The length of time to wait before giving up on a single server request. Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h). A value of zero means don't timeout requests.",
+  },
+];
+
+const CONTEXT_NAME = 'kubernetes-admin@kubernetes';
+
+/** The text `kubectl` alone prints; help.ts provides the real one when it is registered. */
+let topLevelHelp: () => string = () =>
+  'kubectl controls the Kubernetes cluster manager.\n\n' +
+  ' Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\n' +
+  'Usage:\n  kubectl [flags] [options]\n\n' +
+  'Use "kubectl <command> --help" for more information about a given command.\n' +
+  'Use "kubectl options" for a list of global command-line options (applies to all commands).\n';
+
+export function setTopLevelHelp(fn: () => string): void {
+  topLevelHelp = fn;
+}
+
+const out = (stdout: string): CommandResult => ({ stdout, stderr: '', exitCode: 0 });
+const err = (stderr: string, exitCode = 1): CommandResult => ({ stdout: '', stderr, exitCode });
+
+function findCommand(list: readonly KubectlCommand[], word: string): KubectlCommand | undefined {
+  return list.find((c) => c.name === word || (c.aliases ?? []).includes(word));
+}
+
+function levenshtein(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0] as number;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j] as number;
+      d[j] = Math.min(
+        (d[j] as number) + 1,
+        (d[j - 1] as number) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      prev = tmp;
+    }
+  }
+  return d[b.length] as number;
+}
+
+/** cobra's unknown-command error with its "Did you mean this?" suggestions. */
+function unknownCommand(word: string, path: string, list: readonly KubectlCommand[]): string {
+  const suggestions = list
+    .filter(
+      (c) =>
+        levenshtein(word.toLowerCase(), c.name) <= 2 ||
+        (word.length > 0 && c.name.startsWith(word.toLowerCase())),
+    )
+    .map((c) => c.name);
+  let msg = `error: unknown command "${word}" for "${path}"`;
+  if (suggestions.length > 0)
+    msg += `\n\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join('')}`;
+  else msg += '\n';
+  return msg;
+}
+
+/** Take the global flags that precede the command name (`kubectl -n x get pods`). */
+function splitLeadingGlobals(argv: readonly string[]): { leading: string[]; rest: string[] } {
+  const leading: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const w = argv[i] as string;
+    if (!w.startsWith('-') || w === '-' || w === '--') break;
+    leading.push(w);
+    i++;
+    const long = w.startsWith('--') ? w.slice(2) : undefined;
+    const spec = long
+      ? GLOBAL_FLAGS.find((f) => f.name === long)
+      : GLOBAL_FLAGS.find((f) => f.short === w.slice(1));
+    if (spec && spec.type !== 'bool' && i < argv.length) leading.push(argv[i++] as string);
+  }
+  return { leading, rest: argv.slice(i) };
+}
+
+/** Run one kubectl invocation (argv without the leading `kubectl`). Never throws. */
+export function runKubectl(argv: readonly string[], env: KubectlEnv): CommandResult {
+  try {
+    return dispatch(argv, env);
+  } catch (e) {
+    if (isApiError(e)) return err(kubectlMessage(e) + '\n');
+    if (e instanceof KubectlError) return err(`error: ${e.message}\n`, e.exitCode);
+    const message = e instanceof Error ? e.message : String(e);
+    return err(`error: ${message}\n`);
+  }
+}
+
+function dispatch(argv: readonly string[], env: KubectlEnv): CommandResult {
+  const { leading, rest } = splitLeadingGlobals(argv);
+  const name = rest[0];
+  if (name === undefined) {
+    const g = parseGlobal(leading, 'kubectl');
+    if ('stderr' in g) return g;
+    return out(topLevelHelp());
+  }
+  const top = findCommand(COMMANDS, name);
+  if (!top) return err(unknownCommand(name, 'kubectl', COMMANDS));
+  let cmd: KubectlCommand = top;
+  let path = `kubectl ${cmd.name}`;
+  let words = rest.slice(1);
+  // Descend into sub-commands: `rollout status`, `set image`, `config view`, `create deployment`.
+  while (cmd.subcommands && cmd.subcommands.length > 0) {
+    const i = words.findIndex((w) => !w.startsWith('-'));
+    const word = i >= 0 ? (words[i] as string) : undefined;
+    // `kubectl create -f x` runs create itself; only a non-flag first word names a sub-command.
+    const sub: KubectlCommand | undefined =
+      word !== undefined && i === 0 ? findCommand(cmd.subcommands, word) : undefined;
+    if (!sub) {
+      if (!cmd.run) {
+        if (word !== undefined && i === 0) return err(unknownCommand(word, path, cmd.subcommands));
+        const help = words.some((w) => w === '-h' || w === '--help');
+        if (help || word === undefined) return out(cmd.help);
+      }
+      break;
+    }
+    cmd = sub;
+    path = `${path} ${sub.name}`;
+    words = words.filter((_, j) => j !== i);
+  }
+
+  const specs = [
+    ...cmd.flags,
+    ...GLOBAL_FLAGS.filter(
+      (g) => !cmd.flags.some((f) => f.name === g.name || (g.short && f.short === g.short)),
+    ),
+  ];
+  // `--help` wins over everything else on the line, as cobra checks it first.
+  if ([...leading, ...words].some((w) => w === '-h' || w === '--help')) return out(cmd.help);
+  let parsed;
+  try {
+    parsed = parseFlags([...leading, ...words], specs);
+  } catch (e) {
+    if (e instanceof FlagError)
+      return err(`error: ${e.message}\nSee '${path} --help' for usage.\n`);
+    throw e;
+  }
+  if (parsed.flags.has('context') && parsed.flags.string('context') !== CONTEXT_NAME) {
+    return err(
+      `error: context was not found for specified context: ${parsed.flags.string('context')}\n`,
+    );
+  }
+  if (!cmd.run) return out(cmd.help);
+  const namespaceExplicit = parsed.flags.has('namespace');
+  return cmd.run({
+    env,
+    args: parsed.args,
+    dashArgs: parsed.dashArgs,
+    flags: parsed.flags,
+    namespace: namespaceExplicit ? parsed.flags.string('namespace') || 'default' : 'default',
+    namespaceExplicit,
+  });
+}
+
+function parseGlobal(words: string[], path: string): CommandResult | { ok: true } {
+  try {
+    parseFlags(words, GLOBAL_FLAGS);
+    return { ok: true };
+  } catch (e) {
+    if (e instanceof FlagError)
+      return err(`error: ${e.message}\nSee '${path} --help' for usage.\n`);
+    throw e;
+  }
+}
