@@ -47,6 +47,8 @@ export interface ClusterOptions {
    * looks like one that has been up for a while (default 10 minutes; 0 = as soon as bootstrap settles).
    */
   bootstrapMs?: number;
+  /** The workspace's files (`/root/test` on the master: the editor's tabs), by name. */
+  files?: Record<string, string>;
 }
 
 export const KUBERNETES_VERSION = 'v1.30.2';

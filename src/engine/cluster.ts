@@ -23,6 +23,10 @@ import { resolveConfig } from './cluster-config';
 import type { ClusterContext } from './context';
 import { makeContext } from './context';
 import { CONTROLLER_STARTERS, STRATEGY_INSTALLERS } from './wiring';
+import { createShell } from './shell/shell';
+import type { Shell } from './shell/shell';
+import type { Workspace } from './shell/types';
+import { MemoryWorkspace } from './shell/workspace';
 import { EPOCH_MS } from './sim/clock';
 import type { VirtualClock } from './sim/clock';
 import type { InspectionListener } from './sim/inspector';
@@ -60,6 +64,10 @@ export interface Cluster {
   subscribe(listener: (changes: ChangeSet) => void): () => void;
   /** Subscribe to the inspection stream (writes, watch deliveries, reconciles). */
   inspect(listener: InspectionListener): () => void;
+  /** The files of `/root/test` on the master (the editor's tabs; the shell's working directory). */
+  readonly workspace: Workspace;
+  /** The root shell on the master the terminal types into: `cluster.shell.run('kubectl get pods')`. */
+  readonly shell: Shell;
 }
 
 export function createCluster(opts: ClusterOptions = {}): Cluster {
@@ -86,8 +94,15 @@ export function createCluster(opts: ClusterOptions = {}): Cluster {
   if (handOver > 0) loop.advance(handOver);
   store.takeChanges(); // the first subscriber starts from the bootstrapped state
 
+  const workspace = new MemoryWorkspace(opts.files ?? {});
+  let shell: Shell | undefined;
   const cluster: Cluster = {
     config,
+    workspace,
+    get shell(): Shell {
+      // Made on first use: the shell needs the finished facade.
+      return (shell ??= createShell(cluster, workspace));
+    },
     store,
     clock,
     context,

@@ -17,6 +17,7 @@ import { isApiError, kubectlMessage } from '../api/errors';
 import type { CommandResult } from '../shell/types';
 import { COMMANDS } from './commands/index';
 import { FlagError, parseFlags } from './flags';
+import { kubectlHelp } from './help';
 import type { FlagSpec, KubectlCommand, KubectlEnv } from './types';
 import { KubectlError } from './types';
 
@@ -49,18 +50,6 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
 ];
 
 const CONTEXT_NAME = 'kubernetes-admin@kubernetes';
-
-/** The text `kubectl` alone prints; help.ts provides the real one when it is registered. */
-let topLevelHelp: () => string = () =>
-  'kubectl controls the Kubernetes cluster manager.\n\n' +
-  ' Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\n' +
-  'Usage:\n  kubectl [flags] [options]\n\n' +
-  'Use "kubectl <command> --help" for more information about a given command.\n' +
-  'Use "kubectl options" for a list of global command-line options (applies to all commands).\n';
-
-export function setTopLevelHelp(fn: () => string): void {
-  topLevelHelp = fn;
-}
 
 const out = (stdout: string): CommandResult => ({ stdout, stderr: '', exitCode: 0 });
 const err = (stderr: string, exitCode = 1): CommandResult => ({ stdout: '', stderr, exitCode });
@@ -139,7 +128,7 @@ function dispatch(argv: readonly string[], env: KubectlEnv): CommandResult {
   if (name === undefined) {
     const g = parseGlobal(leading, 'kubectl');
     if ('stderr' in g) return g;
-    return out(topLevelHelp());
+    return out(kubectlHelp());
   }
   const top = findCommand(COMMANDS, name);
   if (!top) return err(unknownCommand(name, 'kubectl', COMMANDS));
@@ -155,9 +144,13 @@ function dispatch(argv: readonly string[], env: KubectlEnv): CommandResult {
       word !== undefined && i === 0 ? findCommand(cmd.subcommands, word) : undefined;
     if (!sub) {
       if (!cmd.run) {
-        if (word !== undefined && i === 0) return err(unknownCommand(word, path, cmd.subcommands));
-        const help = words.some((w) => w === '-h' || w === '--help');
-        if (help || word === undefined) return out(cmd.help);
+        // cmdutil.DefaultSubCommandRun → RequireNoArguments → UsageErrorf.
+        if (word !== undefined && i === 0)
+          return err(`error: unknown command "${word}"\nSee '${path} -h' for help and examples\n`);
+        // `kubectl rollout --help` asks for it; `kubectl rollout` alone gets it on stderr with
+        // exit 1 (DefaultSubCommandRun writes to ErrOut, then exits with ErrExit).
+        if (words.some((w) => w === '-h' || w === '--help')) return out(cmd.help);
+        if (word === undefined) return err(cmd.help);
       }
       break;
     }

@@ -29,3 +29,30 @@ export interface Workspace {
   /** Called after every change (write, remove, rename) with the file's name. */
   subscribe(listener: (name: string) => void): () => void;
 }
+
+/** What `clear` prints (xterm's clear screen + clear scrollback); a terminal may act on it. */
+export const CLEAR_SCREEN = '\x1b[H\x1b[2J\x1b[3J';
+
+/** What a line typed into a nested session (a container shell) gave, and whether it ended it. */
+export interface SessionResult extends CommandResult {
+  ended: boolean;
+}
+
+/**
+ * A shell running "inside" the terminal's shell — `kubectl exec -it POD -- sh` — that reads the
+ * lines typed next, with its own prompt, until it ends.
+ */
+export interface ShellSession {
+  prompt(): string;
+  run(input: string): SessionResult;
+  /** The terminal closed it (Ctrl-D, a reset). */
+  close(): void;
+}
+
+/**
+ * Offered by a shell to the commands it runs (a KubectlEnv built by the shell carries it):
+ * `kubectl exec -it … -- sh` hands its session over instead of returning at once.
+ */
+export interface SessionHost {
+  enterSession?(session: ShellSession): void;
+}
