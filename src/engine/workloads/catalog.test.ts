@@ -31,7 +31,8 @@ describe('image existence rule (catalog.ts header)', () => {
     ['nginx:1.25', true],
     ['nginx:1.14.2', true],
     ['nginx:alpine', true],
-    ['httpd:v0.4', true],
+    ['httpd:v0.4', false], // rule 6: official images tag plain versions
+    ['nginx:v1.25', false],
     ['3199560936/httpd:v0.4', true],
     ['busybox:1.28.4', true],
     ['busybox:1.28', true],

@@ -14,7 +14,7 @@
  *
  * ## When does an image "not exist"?
  * A simulator cannot ask Docker Hub, so existence is a rule that teaches ErrImagePull without
- * breaking ordinary names (`httpd:v0.4`, `3199560936/httpd:v0.4`, `nginx:1.25`, `busybox:1.28.4`,
+ * breaking ordinary names (`3199560936/httpd:v0.4`, `nginx:1.25`, `busybox:1.28.4`,
  * `myorg/app:1.0` all run):
  *  1. A reference that fails docker's grammar (upper case, spaces, a trailing `:`) is not pulled
  *     at all: InvalidImageName (see image-ref.ts).
@@ -27,10 +27,13 @@
  *     images one edit away (`mono`) are exempt.
  *  4. Docker Hub repositories have at most two path segments (`docker.io/a/b/c` cannot exist).
  *  5. A catalogue image with a purely numeric version tag outside the versions it ever had:
- *     `nginx:1.161` (the Kubernetes docs' rollout typo), `busybox:9.1`. Non-numeric tags
- *     (`v0.4`, `alpine`, `stable`) are accepted.
+ *     `nginx:1.161` (the Kubernetes docs' rollout typo), `busybox:9.1`. Other non-numeric tags
+ *     (`alpine`, `stable`, `v0.4` on a user's repository) are accepted.
+ *  6. A Docker Hub official catalogue image with a `v`-prefixed version tag: `httpd:v0.4` (the
+ *     classic lesson's `set image`, which really does fail), `nginx:v1.25`. Official images tag
+ *     plain versions; `3199560936/httpd:v0.4` is a user's repository and runs.
  * Rules 2–4 on Docker Hub answer "pull access denied, repository does not exist or may require
- * authorization"; a missing tag of an existing repository (rule 5, or a marker only in the tag)
+ * authorization"; a missing tag of an existing repository (rules 5 and 6, or a marker only in the tag)
  * answers "not found", as containerd does.
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1';
@@ -858,6 +861,8 @@ function decidePull(ref: ImageRef): PullOutcome {
   if (NONEXISTENT_MARKERS.some((m) => tag.includes(m))) return tagMissing();
   const version = numericVersion(ref.tag);
   if (entry?.versionExists && version && !entry.versionExists(version)) return tagMissing();
+  // Rule 6: official images never publish `v`-prefixed version tags (`httpd:v0.4`).
+  if (ref.official && entry && /^v\d/.test(tag)) return tagMissing();
   return { ok: true, sizeBytes: imageSizeBytes(ref), imageID: imageID(ref), normalized: q };
 }
 

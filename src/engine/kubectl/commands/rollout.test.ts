@@ -71,7 +71,6 @@ describe('the classic lesson: set image, history, undo', () => {
     const k = withHttpd2();
     const lines = [
       'set image deploy/httpd2 httpd2=httpd:v0.4',
-      'rollout status deployment/httpd2',
       'rollout history deployment httpd2',
       'rollout history deployment httpd2 --revision=2',
       'rollout undo deployment httpd2 --to-revision=1',
@@ -431,7 +430,7 @@ describe('rollout status', () => {
 
   test('watches a rolling update to the end, one line per new message', () => {
     const k = withHttpd2();
-    k.run('set image deploy/httpd2 httpd2=httpd:v0.4');
+    k.run('set image deploy/httpd2 httpd2=httpd:2.4');
     const t0 = k.cluster.now();
     expectOk(
       k,

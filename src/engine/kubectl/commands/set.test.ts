@@ -127,8 +127,9 @@ describe('set image: the ways to name the object', () => {
   });
 
   test('the new template starts a rollout: a second ReplicaSet, revision 2', () => {
+    // httpd:2.4 exists (httpd:v0.4, the lesson's image, does not: that rollout never finishes).
     const k = fixture();
-    k.run('set image deploy/httpd2 httpd2=httpd:v0.4');
+    k.run('set image deploy/httpd2 httpd2=httpd:2.4');
     k.cluster.advance(60_000);
     const rss = k.cluster.store.list<ReplicaSetObj>('ReplicaSet', { namespace: 'default' });
     expect(
@@ -141,7 +142,7 @@ describe('set image: the ways to name the object', () => {
         .sort(),
     ).toEqual([
       ['3199560936/httpd:v0.4', 0, '1'],
-      ['httpd:v0.4', 3, '2'],
+      ['httpd:2.4', 3, '2'],
     ]);
   });
 });

@@ -183,7 +183,7 @@ describe('kubectl describe: the classic lesson', () => {
   });
 
   it('shows the old ReplicaSet after a rollout', async () => {
-    expect(k.run('set image deploy/httpd2 httpd2=httpd:v0.4').exitCode).toBe(0);
+    expect(k.run('set image deploy/httpd2 httpd2=httpd:2.4').exitCode).toBe(0);
     k.cluster.advance(60_000);
     await expect(ok(k, 'describe deploy httpd2')).toMatchFileSnapshot(
       golden('deployment-rolled.txt'),
