@@ -37,3 +37,8 @@ kubectl get deploy,pod,svc
 kubectl run busybox --image=busybox:1.28.4 -- sleep 9000
 sleep 13
 kubectl get pods
+kubectl exec -it busybox -- /bin/sh
+cat /etc/resolv.conf
+hostname
+env | grep NGINX
+exit

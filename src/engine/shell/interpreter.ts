@@ -10,7 +10,7 @@
  * into a pipe) and whether it has a stdin at all (undefined: the terminal; `kubectl apply -f -`
  * without a pipe reads nothing).
  *
- * Left out: background jobs (`&` separates like `;`), functions, `set -e`, traps, `$((…))`.
+ * Left out: background jobs (`&` separates like `;`), functions, `set -e`, traps.
  * A loop stops after 10,000 iterations, where a user would have pressed Ctrl-C.
  */
 import type { DialectMessages } from './dialect';

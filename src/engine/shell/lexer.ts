@@ -4,7 +4,8 @@
  * `false; echo $?` prints 1), operators, redirections and here-document bodies.
  *
  *  - quotes: '…' (literal), "…" (`\"`, `\\`, `\$`, `` \` `` and `\<newline>` escapes; `$VAR`,
- *    `${VAR}`, `$?`, `$(…)` expand), backslash escapes outside quotes, `\<newline>` continuation;
+ *    `${VAR}`, `$?`, `$(…)`, `$((…))` expand), backslash escapes outside quotes, `\<newline>`
+ *    continuation;
  *  - `#` starts a comment at the start of a word;
  *  - operators `|` `||` `&&` `;` `&` `(` `)` and newline; redirections `>` `>>` `<` `<<` `<<-`
  *    `<<<` `>&` `<&` `&>` `&>>`, with an optional fd number right before (`2>`, `2>&1`);
@@ -16,8 +17,8 @@
  * shows bash's `> ` continuation prompt (see `needsMoreInput` in parser.ts, which also knows about
  * a trailing `|` or an open `for … do`), and a script run says what bash says at EOF.
  *
- * Left out: `${VAR:-x}`-style parameter operators (the name is taken, the
- * operator ignored), brace expansion, process substitution, `[[ ]]`.
+ * Left out: `${VAR:-x}`-style parameter operators (the name is taken, the operator ignored),
+ * brace expansion, process substitution, `[[ ]]`.
  */
 
 /** One piece of a word. `q`: quoted, so no field splitting or globbing applies to it. */

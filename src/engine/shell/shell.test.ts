@@ -389,17 +389,24 @@ describe('kubectl from the shell', () => {
   });
 
   it('the session ends when the container goes away', () => {
-    const { shell } = setup({ 'pod.yml': BUSYBOX_POD });
+    const { shell, cluster } = setup({ 'pod.yml': BUSYBOX_POD });
     shell.run('kubectl apply -f pod.yml');
     shell.run('sleep 20');
     shell.run('kubectl exec -it bb -- sh');
     shell.closeSession();
     expect(shell.inContainer).toBe(false);
     shell.run('kubectl exec -it bb -- sh');
-    shell.run('exit');
-    shell.run('kubectl delete pod bb --grace-period=0 --force');
-    shell.run('kubectl exec -it bb -- sh');
+    expect(shell.inContainer).toBe(true);
+    // Someone else deletes the pod; its container is killed while the session is open.
+    cluster.store.delete('Pod', 'default', 'bb', { actor: 'test', gracePeriodSeconds: 0 });
+    cluster.advance(2000);
+    expect(shell.run('ls')).toEqual({
+      stdout: '',
+      stderr: 'command terminated with exit code 137\n',
+      exitCode: 137,
+    });
     expect(shell.inContainer).toBe(false);
+    expect(shell.prompt()).toBe('[root@master test]# ');
   });
 
   it('piping commands into kubectl exec -i sh runs them without a session', () => {

@@ -124,15 +124,16 @@ function mainProcesses(
   profile: ImageProfile,
 ): Array<[number, string, string]> {
   const desc = running.proc.description;
-  if (profile.imageId === 'nginx' && running.proc.imageId === 'nginx') {
+  // The image's own server (not a command that replaced it) forks its workers.
+  const serves = (app: string): boolean => running.proc.ports.some((p) => p.app === app);
+  if (profile.imageId === 'nginx' && serves('http')) {
     return [
       [1, 'root', 'nginx: master process nginx -g daemon off;'],
       [29, 'nginx', 'nginx: worker process'],
       [30, 'nginx', 'nginx: worker process'],
     ];
   }
-  if (profile.imageId === 'redis' && running.proc.imageId === 'redis')
-    return [[1, 'redis', 'redis-server *:6379']];
+  if (profile.imageId === 'redis' && serves('redis')) return [[1, 'redis', 'redis-server *:6379']];
   return [[1, 'root', desc]];
 }
 
