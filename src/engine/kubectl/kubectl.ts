@@ -84,7 +84,8 @@ function unknownCommand(word: string, path: string, list: readonly KubectlComman
         levenshtein(word.toLowerCase(), c.name) <= 2 ||
         (word.length > 0 && c.name.startsWith(word.toLowerCase())),
     )
-    .map((c) => c.name);
+    .map((c) => c.name)
+    .sort(); // cobra sorts commands by name (EnableCommandSorting)
   let msg = `error: unknown command "${word}" for "${path}"`;
   if (suggestions.length > 0)
     msg += `\n\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join('')}`;

@@ -128,8 +128,19 @@ export class Shell {
     return needsMoreInput(input);
   }
 
-  /** Run one input as typed at the prompt. */
+  /**
+   * Run one input as typed at the prompt. Before and after it the cluster runs whatever is due
+   * at this instant: real controllers react within milliseconds, so a `get` right after a write
+   * (here, or from the editor) sees its effect, and the UI hears about every change at once.
+   */
   run(input: string): CommandResult {
+    this.cluster.advance(0);
+    const r = this.runInput(input);
+    this.cluster.advance(0);
+    return r;
+  }
+
+  private runInput(input: string): CommandResult {
     if (this.session) {
       const r = this.session.run(input);
       if (r.ended) {
