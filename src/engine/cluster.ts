@@ -51,7 +51,12 @@ export interface Cluster {
   readonly context: ClusterContext;
   now(): number;
   step(): StepInfo | undefined;
-  advance(ms: number): SettleResult;
+  /**
+   * Let `ms` of virtual time pass while controllers run. With `maxSteps`, stop after that many
+   * units of work (the result says `step-cap` and the clock stays where the work got to): the UI
+   * uses it to spread a burst over several frames.
+   */
+  advance(ms: number, maxSteps?: number): SettleResult;
   settle(opts?: SettleOptions): SettleResult;
   /** Create each object, or update it if it exists (kubectl apply's effect, without the 3-way merge). */
   applyObjects(objects: readonly KObject[], actor?: string): ApplyOutcome[];
@@ -112,8 +117,8 @@ export function createCluster(opts: ClusterOptions = {}): Cluster {
       flush();
       return r;
     },
-    advance: (ms) => {
-      const r = loop.advance(ms);
+    advance: (ms, maxSteps) => {
+      const r = loop.advance(ms, maxSteps);
       flush();
       return r;
     },

@@ -11,4 +11,7 @@ export type { KObject, WatchEvent } from './api/types';
 export type { InspectionRecord } from './sim/inspector';
 export type { SettleResult, StepInfo } from './sim/loop';
 export { ApiError, kubectlMessage } from './api/errors';
+export { KINDS } from './api/kinds';
+export type { KindInfo } from './api/kinds';
+export type { CommandResult, Workspace } from './shell/types';
 export { formatTimestamp, EPOCH_MS } from './sim/clock';

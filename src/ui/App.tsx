@@ -1,19 +1,73 @@
-import { ClusterList } from './ClusterList';
-import { useCluster } from './useCluster';
+import { useEffect, useMemo } from 'react';
+import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
+import { EditorPane } from './editor/EditorPane';
+import { GraphPane } from './graph/GraphPane';
+import { Header } from './header/Header';
+import { PlaygroundContext } from './host/context';
+import { PlaygroundHost } from './host/playground-host';
+import { InspectorPane } from './inspector/InspectorPane';
+import { bindStore } from './state/cluster-store';
+import { TerminalPane } from './terminal/TerminalPane';
 
 /**
- * The first page: the default cluster's nodes and the pods on each, read straight from the
- * engine. The real playground UI (editor, graph, terminal, inspector) replaces this list.
+ * The playground page: a header, the Editor on the left, the Cluster graph above the Terminal in
+ * the centre, the Inspector on the right; panes resize and the layout is remembered.
  */
 export function App() {
-  const { cluster, version } = useCluster(1);
+  const host = useMemo(() => new PlaygroundHost(), []);
+  useEffect(() => {
+    const unbind = bindStore(host);
+    host.start();
+    return () => {
+      host.stop();
+      unbind();
+    };
+  }, [host]);
+  const columns = useDefaultLayout({ id: 'playground-columns', storage: localStorage });
+  const centre = useDefaultLayout({ id: 'playground-centre', storage: localStorage });
   return (
-    <main className="app">
-      <header className="app-header">
-        <h1>k8s-playground</h1>
-        <p>A Kubernetes cluster running in your browser.</p>
-      </header>
-      <ClusterList cluster={cluster} version={version} />
-    </main>
+    <PlaygroundContext.Provider value={host}>
+      <div className="app">
+        <Header />
+        <Group
+          className="app-panes"
+          orientation="horizontal"
+          defaultLayout={columns.defaultLayout}
+          onLayoutChanged={columns.onLayoutChanged}
+        >
+          <Panel id="editor" defaultSize="28" minSize="15">
+            <section className="pane" aria-label="Editor">
+              <EditorPane />
+            </section>
+          </Panel>
+          <Separator className="pane-separator" />
+          <Panel id="centre" defaultSize="50" minSize="25">
+            <Group
+              orientation="vertical"
+              defaultLayout={centre.defaultLayout}
+              onLayoutChanged={centre.onLayoutChanged}
+            >
+              <Panel id="graph" defaultSize="62" minSize="20">
+                <section className="pane" aria-label="Cluster graph">
+                  <GraphPane />
+                </section>
+              </Panel>
+              <Separator className="pane-separator" />
+              <Panel id="terminal" defaultSize="38" minSize="12">
+                <section className="pane" aria-label="Terminal">
+                  <TerminalPane />
+                </section>
+              </Panel>
+            </Group>
+          </Panel>
+          <Separator className="pane-separator" />
+          <Panel id="inspector" defaultSize="22" minSize="12">
+            <section className="pane" aria-label="Inspector">
+              <InspectorPane />
+            </section>
+          </Panel>
+        </Group>
+      </div>
+    </PlaygroundContext.Provider>
   );
 }
