@@ -3,6 +3,7 @@ import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panel
 import { EditorPane } from './editor/EditorPane';
 import { GraphPane } from './graph/GraphPane';
 import { Header } from './header/Header';
+import { consoleApi } from './host/console-api';
 import { PlaygroundContext } from './host/context';
 import { PlaygroundHost } from './host/playground-host';
 import { InspectorPane } from './inspector/InspectorPane';
@@ -14,11 +15,15 @@ import { TerminalPane } from './terminal/TerminalPane';
  * the centre, the Inspector on the right; panes resize and the layout is remembered.
  */
 export function App() {
-  const host = useMemo(() => new PlaygroundHost(), []);
+  const host = useMemo(() => new PlaygroundHost({ storage: localStorage }), []);
   useEffect(() => {
     const unbind = bindStore(host);
     host.start();
+    window.playground = consoleApi(host);
+    const save = () => host.save();
+    window.addEventListener('pagehide', save);
     return () => {
+      window.removeEventListener('pagehide', save);
       host.stop();
       unbind();
     };

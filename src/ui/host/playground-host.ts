@@ -9,22 +9,25 @@
  * synchronous — the shell, `window.playground`, the editor's Apply — and one frame's slice is
  * bounded; `npm run bench:ui` measures the frame times.)
  *
+ * The session persists (session-log.ts): every command and every workspace edit made outside the
+ * shell is logged with its virtual time and saved to localStorage; a reload replays the log against
+ * a fresh cluster with the same seed, which rebuilds the same cluster. `reset()` starts over.
+ *
  * Listeners hear about every change once per frame (or after a command), as the engine's change
  * feed: the zustand bridge (state/cluster-store.ts) turns it into one store update.
  */
 import { createCluster } from '../../engine';
-import type { ChangeSet, Cluster } from '../../engine';
+import type { ChangeSet, Cluster, CommandResult } from '../../engine';
 import { LESSON_FILES } from './lesson-files';
-
-export interface CommandOutput {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
+import type { LogEntry, SavedSession } from './session-log';
+import { appendEntry, parseSession, SESSION_KEY } from './session-log';
 
 export interface HostOptions {
   seed?: number;
+  /** The workspace a new session starts with (default: the classic lesson's manifests). */
   files?: Record<string, string>;
+  /** Where the session is saved (default: none). The page passes localStorage. */
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 }
 
 /** Most engine units per slice; the budget is checked between slices. */
@@ -33,32 +36,118 @@ const SLICE_UNITS = 200;
 const FRAME_BUDGET_MS = 10;
 /** A tab in the background (or a long pause) does not make the cluster jump by more than this. */
 const MAX_FRAME_VIRTUAL_MS = 1_000;
+/** How often (real ms) the session's virtual time is saved while nothing else happens. */
+const SAVE_EVERY_MS = 5_000;
 
 type Listener = (changes: ChangeSet | undefined) => void;
 
 export class PlaygroundHost {
-  cluster: Cluster;
+  cluster!: Cluster;
   /** Virtual seconds per real second. */
   speed = 1;
   paused = false;
-  private readonly listeners = new Set<Listener>();
-  private readonly timeListeners = new Set<(now: number) => void>();
-  private unsubscribe: () => void;
-  private frame: number | undefined;
-  private lastFrameAt: number | undefined;
-  /** Virtual time still owed to the cluster (it lags during bursts). */
-  private owedMs = 0;
 
-  constructor(private readonly options: HostOptions = {}) {
-    this.cluster = this.create();
-    this.unsubscribe = this.cluster.subscribe((c) => this.emit(c));
+  setSpeed(speed: number): void {
+    this.speed = speed;
   }
 
-  private create(): Cluster {
-    return createCluster({
-      seed: this.options.seed ?? 1,
-      files: { ...(this.options.files ?? LESSON_FILES) },
-    });
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+  }
+  private readonly listeners = new Set<Listener>();
+  private readonly timeListeners = new Set<(now: number) => void>();
+  private unsubscribe: () => void = () => undefined;
+  private frame: number | undefined;
+  private lastFrameAt: number | undefined;
+  private lastSavedAt = 0;
+  /** Virtual time still owed to the cluster (it lags during bursts). */
+  private owedMs = 0;
+  private seed: number;
+  private baseFiles: Record<string, string>;
+  private log: LogEntry[] = [];
+  /** Set while the shell runs: its own file writes are replayed by replaying the command. */
+  private inShell = false;
+  private replaying = false;
+
+  constructor(private readonly options: HostOptions = {}) {
+    this.seed = options.seed ?? 1;
+    this.baseFiles = { ...(options.files ?? LESSON_FILES) };
+    const saved = parseSession(options.storage?.getItem(SESSION_KEY) ?? null);
+    if (saved) this.restore(saved);
+    else this.begin();
+  }
+
+  /** A fresh cluster with the base workspace, wired to the listeners and the log. */
+  private begin(): void {
+    this.unsubscribe();
+    this.cluster = createCluster({ seed: this.seed, files: { ...this.baseFiles } });
+    this.log = [];
+    const offChanges = this.cluster.subscribe((c) => this.emit(c));
+    const offFiles = this.cluster.workspace.subscribe((name) => this.recordFile(name));
+    this.unsubscribe = () => {
+      offChanges();
+      offFiles();
+    };
+  }
+
+  /** Rebuild a saved session by replaying its log at the virtual times it happened. */
+  private restore(saved: SavedSession): void {
+    this.seed = saved.seed;
+    this.baseFiles = { ...saved.files };
+    this.begin();
+    this.replaying = true;
+    try {
+      for (const e of saved.log) {
+        this.advanceTo(e.at);
+        this.applyEntry(e);
+        this.log.push(e);
+      }
+      this.advanceTo(saved.now);
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  private advanceTo(at: number): void {
+    const d = at - this.cluster.now();
+    if (d > 0) this.cluster.advance(d);
+  }
+
+  private applyEntry(e: LogEntry): void {
+    const ws = this.cluster.workspace;
+    if (e.op === 'run') this.cluster.shell.run(e.input);
+    else if (e.op === 'write') ws.write(e.name, e.text);
+    else if (e.op === 'remove') ws.remove(e.name);
+    else ws.rename(e.from, e.to);
+  }
+
+  private recordFile(name: string): void {
+    if (this.inShell || this.replaying) return;
+    const text = this.cluster.workspace.read(name);
+    const at = this.cluster.now();
+    appendEntry(
+      this.log,
+      text === undefined ? { at, op: 'remove', name } : { at, op: 'write', name, text },
+    );
+    this.save();
+  }
+
+  /** Save the session now. */
+  save(): void {
+    const storage = this.options.storage;
+    if (!storage) return;
+    const session: SavedSession = {
+      version: 1,
+      seed: this.seed,
+      files: this.baseFiles,
+      log: this.log,
+      now: this.cluster.now(),
+    };
+    try {
+      storage.setItem(SESSION_KEY, JSON.stringify(session));
+    } catch {
+      // Storage full or unavailable: the session simply does not survive a reload.
+    }
   }
 
   /** Start driving virtual time from animation frames. */
@@ -72,6 +161,10 @@ export class PlaygroundHost {
       this.runFor(FRAME_BUDGET_MS);
       const now = this.cluster.now();
       for (const l of this.timeListeners) l(now);
+      if (t - this.lastSavedAt > SAVE_EVERY_MS) {
+        this.lastSavedAt = t;
+        this.save();
+      }
     };
     this.frame = requestAnimationFrame(tick);
   }
@@ -96,9 +189,16 @@ export class PlaygroundHost {
     }
   }
 
-  /** Run one line (or a multi-line input) at the terminal's prompt. */
-  run(input: string): CommandOutput {
-    return this.cluster.shell.run(input);
+  /** Run one input (a line, or several lines of a heredoc) at the terminal's prompt. */
+  run(input: string): CommandResult {
+    appendEntry(this.log, { at: this.cluster.now(), op: 'run', input });
+    this.inShell = true;
+    try {
+      return this.cluster.shell.run(input);
+    } finally {
+      this.inShell = false;
+      this.save();
+    }
   }
 
   prompt(): string {
@@ -109,13 +209,12 @@ export class PlaygroundHost {
     return this.cluster.shell.needsMoreInput(input);
   }
 
-  /** Throw the cluster away and start again from the default (the workspace too). */
-  reset(files?: Record<string, string>): void {
-    this.unsubscribe();
-    if (files) this.options.files = files;
-    else delete this.options.files;
-    this.cluster = this.create();
-    this.unsubscribe = this.cluster.subscribe((c) => this.emit(c));
+  /** Throw the session away and start again from the default workspace and a fresh cluster. */
+  reset(): void {
+    this.options.storage?.removeItem(SESSION_KEY);
+    this.seed = this.options.seed ?? 1;
+    this.baseFiles = { ...(this.options.files ?? LESSON_FILES) };
+    this.begin();
     this.owedMs = 0;
     this.emit(undefined);
   }
