@@ -37,6 +37,7 @@ const KINDS_FILE = join(root, 'src/engine/api/kinds.ts');
 const GROUP_FILE = {
   '': 'core/v1.d.ts',
   apps: 'apps/v1.d.ts',
+  'coordination.k8s.io': 'coordination/v1.d.ts',
   'discovery.k8s.io': 'discovery/v1.d.ts',
   'networking.k8s.io': 'networking/v1.d.ts',
 };

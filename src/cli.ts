@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createCluster } from './engine';
+import { createCluster, loadExplainSchema } from './engine';
 import { runScript } from './engine/transcript';
 
 const USAGE = `Usage: npm run --silent sim -- SCRIPT [--workdir DIR] [--seed N]
@@ -113,4 +113,6 @@ function main(argv: readonly string[]): number {
   }
 }
 
+// kubectl explain's schema loads on its own (the page fetches it in the background).
+await loadExplainSchema();
 process.exitCode = main(process.argv.slice(2));

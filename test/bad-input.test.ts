@@ -91,7 +91,7 @@ describe('bad input gets a clear error and changes nothing', () => {
 
   it.each([
     ['foo', '', 'bash: foo: command not found\n', 127],
-    ['kubectl foo', '', 'error: unknown command "foo" for "kubectl"\n', 1],
+    ['kubectl frobnicate', '', 'error: unknown command "frobnicate" for "kubectl"\n', 1],
     [
       'kubectl gett pods',
       '',

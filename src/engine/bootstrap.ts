@@ -5,14 +5,22 @@
  * installs — the kube-proxy DaemonSet and the CoreDNS Deployment, ConfigMap and kube-dns Service.
  * The controllers then run the add-ons like any other workload.
  *
+ * ServiceAccounts: kube-controller-manager's per-controller accounts and the add-ons' `coredns`
+ * and `kube-proxy` in kube-system (controllers/serviceaccount.ts); the `default` account and the
+ * `kube-root-ca.crt` ConfigMap of each namespace come from their controllers.
+ *
  * Simplified: no flannel DaemonSet pods (the overlay is modelled by the network layer), no
- * ServiceAccounts, Secrets or RBAC objects.
+ * Secrets or RBAC objects.
  */
 import type { ConfigMap, Namespace, Node, Pod, Service } from 'kubernetes-types/core/v1';
 import type { DaemonSet, Deployment } from 'kubernetes-types/apps/v1';
 import type { KObject } from './api/types';
 import type { NodeConfig } from './cluster-config';
 import type { ClusterContext } from './context';
+import {
+  createControllerManagerServiceAccounts,
+  ensureServiceAccount,
+} from './controllers/serviceaccount';
 
 const SYSTEM = 'kube-apiserver';
 
@@ -139,6 +147,9 @@ export function bootstrapCluster(ctx: ClusterContext): void {
     store.updateStatus({ ...created, status: { phase: 'Active' } }, { actor: SYSTEM });
   }
 
+  // kube-controller-manager starts: one ServiceAccount per controller (serviceaccount.ts).
+  createControllerManagerServiceAccounts(store);
+
   // kubelets register their nodes and report them Ready.
   for (const n of config.nodes) {
     const created = store.create(nodeObject(n), { actor: `kubelet/${n.name}` });
@@ -228,6 +239,7 @@ export function bootstrapCluster(ctx: ClusterContext): void {
   }
 
   // kube-proxy: a DaemonSet, one pod per node, on the host network.
+  ensureServiceAccount(store, 'kube-system', 'kube-proxy', 'kubeadm');
   const kubeProxy: DaemonSet & KObject = {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -239,6 +251,7 @@ export function bootstrapCluster(ctx: ClusterContext): void {
         spec: {
           hostNetwork: true,
           priorityClassName: 'system-node-critical',
+          serviceAccountName: 'kube-proxy',
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           tolerations: [{ operator: 'Exists' }],
           containers: [
@@ -320,6 +333,7 @@ export function bootstrapCluster(ctx: ClusterContext): void {
   };
   store.create(kubeDns, { actor: 'kubeadm' });
 
+  ensureServiceAccount(store, 'kube-system', 'coredns', 'kubeadm');
   const coredns: Deployment & KObject = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -332,6 +346,7 @@ export function bootstrapCluster(ctx: ClusterContext): void {
         metadata: { labels: { 'k8s-app': 'kube-dns' } },
         spec: {
           priorityClassName: 'system-cluster-critical',
+          serviceAccountName: 'coredns',
           dnsPolicy: 'Default',
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           tolerations: [

@@ -218,7 +218,8 @@ function applyOne(store: ApiStore, input: KObject, actor: string): ApplyOutcome 
         ...obj.metadata,
         annotations: { ...obj.metadata?.annotations, [LAST_APPLIED]: applied },
       };
-      return { ok: true, action: 'created', object: store.create(obj, { actor }) };
+      // A fresh copy nobody else holds: handed over rather than copied once more.
+      return { ok: true, action: 'created', object: store.create(obj, { actor, transfer: true }) };
     }
     let prev: KObject | undefined;
     try {

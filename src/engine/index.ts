@@ -15,3 +15,18 @@ export { KINDS } from './api/kinds';
 export type { KindInfo } from './api/kinds';
 export type { CommandResult, Workspace } from './shell/types';
 export { formatTimestamp, EPOCH_MS } from './sim/clock';
+// Printers and the scheduler's decision log, for the UI's inspector (it shows what kubectl shows).
+export { toYaml } from './kubectl/printers/yaml';
+export { parseTimestamp } from './sim/clock';
+export { ageOf, humanDuration } from './kubectl/printers/duration';
+export { podStatusColumns } from './kubectl/printers/pod';
+export type { PodStatusColumns } from './kubectl/printers/pod';
+export { SCORE_WEIGHTS } from './controllers/scheduler/scores';
+export type { ScorePlugin } from './controllers/scheduler/scores';
+export type { FilterPlugin } from './controllers/scheduler/filters';
+export type {
+  NodeFilterResult,
+  NodeScoreResult,
+  SchedulingDecision,
+} from './controllers/scheduler/decisions';
+export { loadExplainSchema } from './kubectl/explain-schema';

@@ -17,6 +17,12 @@ import { startKubelets } from './controllers/kubelet/kubelet';
 import { installPodStrategy } from './controllers/kubelet/pod-strategy';
 import { startScheduler } from './controllers/scheduler/scheduler';
 import { startDaemonSetController } from './controllers/daemonset';
+// ServiceAccounts, kube-root-ca.crt, node heartbeats and cordon taints.
+import { installServiceAccountAdmission } from './api/serviceaccount-admission';
+import { startServiceAccountsController } from './controllers/serviceaccount';
+import { startRootCACertPublisher } from './controllers/root-ca-publisher';
+import { startNodeLifecycleController } from './controllers/node-lifecycle';
+import { startNodeHeartbeats } from './controllers/node-status';
 
 /** API server registry strategies: defaulting, validation, allocation, graceful deletion. */
 export const STRATEGY_INSTALLERS: ReadonlyArray<(ctx: ClusterContext) => void> = [
@@ -25,6 +31,7 @@ export const STRATEGY_INSTALLERS: ReadonlyArray<(ctx: ClusterContext) => void> =
   installServiceAllocation,
   installNamespaceStrategy,
   installPodStrategy,
+  installServiceAccountAdmission,
 ];
 
 /** Controllers, each started once per cluster (the kubelet starter starts one per node). */
@@ -35,9 +42,13 @@ export const CONTROLLER_STARTERS: ReadonlyArray<(ctx: ClusterContext) => void> =
   startKubernetesEndpointsReconciler,
   startGarbageCollector,
   startNamespaceController,
+  startServiceAccountsController,
+  startRootCACertPublisher,
   startDeploymentController,
   startReplicaSetController,
   startKubelets,
   startScheduler,
   startDaemonSetController,
+  startNodeLifecycleController,
+  startNodeHeartbeats,
 ];

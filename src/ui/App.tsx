@@ -3,6 +3,7 @@ import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panel
 import { EditorPane } from './editor/EditorPane';
 import { GraphPane } from './graph/GraphPane';
 import { Header } from './header/Header';
+import { loadExplainSchema } from '../engine';
 import { consoleApi } from './host/console-api';
 import { PlaygroundContext } from './host/context';
 import { PlaygroundHost } from './host/playground-host';
@@ -20,6 +21,8 @@ export function App() {
     const unbind = bindStore(host);
     host.start();
     window.playground = consoleApi(host);
+    // kubectl explain's schema is a chunk of its own: fetch it once the page is up.
+    void loadExplainSchema();
     const save = () => host.save();
     window.addEventListener('pagehide', save);
     return () => {

@@ -27,10 +27,18 @@ import {
 import type { FieldError } from './errors';
 import { forbidden } from './errors';
 import { KINDS, kindInfo } from './kinds';
+// ServiceAccount admission's token volume (serviceaccount-admission.ts).
+import {
+  applyServiceAccountPlan,
+  keepServiceAccountToken,
+  planServiceAccountAdmission,
+  thawForServiceAccountPlan,
+} from './serviceaccount-admission';
 import type { Strategy, StrategyContext } from './store';
 import type { KObject } from './types';
 import { deepClone, deepEqual, deepFreeze } from './types';
 import {
+  decodesCleanlyWithout,
   isDNS1123Subdomain,
   strictDecodeError,
   validateMetadataOnly,
@@ -98,7 +106,7 @@ export function prepareForCreate(obj: KObject, ctx: StrategyContext | undefined)
     // A spec handed over from a stored object (store.create with `transfer`).
     const memo = podSpecMemo(obj.spec);
     if (memo) {
-      prepareTemplatedPod(obj, memo);
+      prepareTemplatedPod(obj, memo, ctx);
       return;
     }
     obj.spec = deepClone(obj.spec); // no shortcut: the general path edits it in place
@@ -109,9 +117,12 @@ export function prepareForCreate(obj: KObject, ctx: StrategyContext | undefined)
     case 'Pod': {
       const spec = isObj(obj.spec) ? obj.spec : (obj.spec = {});
       admitServiceAccount(spec as Obj);
+      const saPlan = planServiceAccountAdmission(obj, spec as Obj, ctx?.store);
       const refused = admitPriority(spec as Obj);
       if (refused) throw forbidden(kindInfo('Pod')!, obj.metadata.name ?? '', refused);
       admitDefaultTolerationSeconds(spec as Obj);
+      // (Applied last, as the template path does, so both give the same field order.)
+      if (saPlan) applyServiceAccountPlan(spec as Obj, saPlan, ctx);
       // pod strategy PrepareForCreate: a new pod is Pending, with its QoS class.
       obj.status = { phase: 'Pending', qosClass: podQOSClass(spec as Obj) };
       break;
@@ -150,14 +161,27 @@ export function prepareForCreate(obj: KObject, ctx: StrategyContext | undefined)
 }
 
 /** prepareForCreate of a Pod whose spec has a memo: the same checks, in the same order. */
-function prepareTemplatedPod(obj: KObject, memo: PodSpecMemo): void {
-  // The spec decodes cleanly, so the pod does exactly when the rest of it does.
-  const rest: KObject = { ...obj };
-  delete rest.spec;
-  if (strictDecodeError(rest) !== undefined) decodeOrThrow(obj);
+function prepareTemplatedPod(
+  obj: KObject,
+  memo: PodSpecMemo,
+  ctx: StrategyContext | undefined,
+): void {
+  // The spec decodes cleanly, so the pod does exactly when the rest of it does. (Checked in
+  // place; only a pod that does not decode cleanly pays for the copy the error report needs.)
+  if (!decodesCleanlyWithout(obj, 'spec')) {
+    const rest: KObject = { ...obj };
+    delete rest.spec;
+    if (strictDecodeError(rest) !== undefined) decodeOrThrow(obj);
+  }
+  const saPlan = planServiceAccountAdmission(obj, memo.spec, ctx?.store);
   if (memo.refused !== undefined)
     throw forbidden(kindInfo('Pod')!, obj.metadata.name ?? '', memo.refused);
-  obj.spec = memo.spec;
+  if (saPlan) {
+    // The token volume's name is the pod's own: a copy of the shared spec's edited parts.
+    const spec = thawForServiceAccountPlan(memo.spec);
+    applyServiceAccountPlan(spec, saPlan, ctx);
+    obj.spec = spec;
+  } else obj.spec = memo.spec;
   obj.status = { phase: 'Pending', qosClass: memo.qosClass };
   podsFromMemo.set(obj, memo);
 }
@@ -221,6 +245,7 @@ export function prepareForUpdate(obj: KObject, old: KObject): void {
     for (const f of POD_SERVER_FIELDS)
       if ((spec[f] === undefined || spec[f] === null) && oldSpec[f] !== undefined)
         spec[f] = oldSpec[f];
+    keepServiceAccountToken(spec, oldSpec);
   }
   if (bodyEqual(obj, old)) {
     unchangedBody.add(obj);

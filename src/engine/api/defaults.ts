@@ -19,8 +19,8 @@
  *
  * Deliberately left to others: ClusterIP/NodePort allocation and the ipFamilies/ipFamilyPolicy
  * initialisation that goes with it (service-allocation.ts); the ServiceAccount admission's
- * projected token volume (`kube-api-access-xxxxx`), which would add a volume and a mount to every
- * pod for no behaviour the simulation has; InPlacePodVerticalScaling's resizePolicy (alpha, off).
+ * account lookup and projected token volume `kube-api-access-xxxxx`
+ * (serviceaccount-admission.ts); InPlacePodVerticalScaling's resizePolicy (alpha, off).
  *
  * Defaulting is idempotent and runs on create and on update, so re-applying an unchanged manifest
  * produces the stored object again and the store sees a no-op.

@@ -22,6 +22,7 @@ const typesDir = dirname(require.resolve('kubernetes-types/package.json'));
 const FILES: Record<string, string> = {
   core: 'core/v1.d.ts',
   apps: 'apps/v1.d.ts',
+  coordination: 'coordination/v1.d.ts',
   discovery: 'discovery/v1.d.ts',
   networking: 'networking/v1.d.ts',
   meta: 'meta/v1.d.ts',
@@ -31,6 +32,7 @@ const FILES: Record<string, string> = {
 const GROUP_FILE: Record<string, string> = {
   '': 'core',
   apps: 'apps',
+  'coordination.k8s.io': 'coordination',
   'discovery.k8s.io': 'discovery',
   'networking.k8s.io': 'networking',
 };

@@ -104,6 +104,15 @@ export const KINDS: readonly KindInfo[] = [
     shortNames: ['ds'],
   },
   {
+    // The kubelets' heartbeats in kube-node-lease (controllers/node-status.ts).
+    kind: 'Lease',
+    group: 'coordination.k8s.io',
+    version: 'v1',
+    resource: 'leases',
+    namespaced: true,
+    shortNames: [],
+  },
+  {
     kind: 'EndpointSlice',
     group: 'discovery.k8s.io',
     version: 'v1',
@@ -135,9 +144,19 @@ export function kindInfo(kind: string): KindInfo | undefined {
   return byKind.get(kind);
 }
 
+/**
+ * The apiVersion of each served kind, built once: the store checks it on every write, and
+ * building `apps/v1` afresh each time left a new string to compare (and collect) per write.
+ */
+const apiVersions = new Map(KINDS.map((k) => [k, buildApiVersion(k)]));
+
+function buildApiVersion(info: KindInfo): string {
+  return info.group ? `${info.group}/${info.version}` : info.version;
+}
+
 /** `apps/v1` or `v1`. */
 export function apiVersionOf(info: KindInfo): string {
-  return info.group ? `${info.group}/${info.version}` : info.version;
+  return apiVersions.get(info) ?? buildApiVersion(info);
 }
 
 /** Look a kind up by apiVersion + kind exactly as a manifest names it. */

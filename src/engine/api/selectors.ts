@@ -63,7 +63,13 @@ export function makeSelector(requirements: readonly Requirement[]): Selector {
   return {
     requirements: sorted,
     empty: sorted.length === 0,
-    matches: (labels) => sorted.every((r) => matchRequirement(r, labels)),
+    // A plain loop: `every` with a closure allocated one per call, and this runs for every pod
+    // a controller looks at.
+    matches: (labels) => {
+      for (let i = 0; i < sorted.length; i++)
+        if (!matchRequirement(sorted[i]!, labels)) return false;
+      return true;
+    },
     toString: () => sorted.map(requirementString).join(','),
   };
 }

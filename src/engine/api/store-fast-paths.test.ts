@@ -10,7 +10,16 @@ import { resolveConfig } from '../cluster-config';
 import { STRATEGY_INSTALLERS } from '../wiring';
 import { kubectlMessage, isApiError } from './errors';
 import type { KObject } from './types';
-import { deepClone, deepEqual, deepFreeze, frozenCopy } from './types';
+import {
+  deepClone,
+  deepEqual,
+  deepFreeze,
+  flatString,
+  frozenCopy,
+  nsKey,
+  splitNsName,
+  statusBody,
+} from './types';
 
 type StoredPod = Pod & KObject;
 
@@ -254,6 +263,70 @@ describe('shared-structure helpers', () => {
     ]);
     expect(frozenCopy(shared)).toBe(shared);
   });
+
+  it('deepFreeze and deepClone handle nested values, arrays and nulls', () => {
+    const v = { a: [1, { b: null, c: ['x'] }], d: { e: undefined, f: 'g' } };
+    const c = deepClone(v);
+    expect(c).toEqual(v);
+    expect(Object.keys(c.d)).toEqual(['e', 'f']);
+    expect(c.a[1]).not.toBe(v.a[1]);
+    deepFreeze(v);
+    expect([Object.isFrozen(v.a), Object.isFrozen(v.a[1]), Object.isFrozen(v.d)]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+  });
+});
+
+describe('work-queue keys (interned) and status bodies', () => {
+  it.each([
+    { ns: 'default', name: 'web-1' },
+    { ns: '', name: 'web-1' },
+    { ns: 'a/b', name: 'c' }, // not a valid namespace, but split as the text says
+  ])(
+    'nsKey($ns, $name) is the text, splitNsName splits it as the plain split did',
+    ({ ns, name }) => {
+      const key = nsKey(ns, name);
+      expect(key).toBe(`${ns}/${name}`);
+      expect(nsKey(ns, `${name}`)).toBe(key);
+      const i = key.indexOf('/');
+      expect(splitNsName(key)).toEqual({ namespace: key.slice(0, i), name: key.slice(i + 1) });
+      expect(splitNsName(`${key}`)).toEqual(splitNsName(key));
+    },
+  );
+
+  it('splitNsName of keys it never handed out', () => {
+    expect(splitNsName('web')).toEqual({ namespace: '', name: 'web' });
+    expect(splitNsName('ns/a/b')).toEqual({ namespace: 'ns', name: 'a/b' });
+  });
+
+  it('flatString returns the same text', () => {
+    const s = ['app-0001', 'xyz'].join('-') + '.'.repeat(20);
+    expect(flatString(s)).toBe(s);
+    expect(flatString('')).toBe('');
+  });
+
+  it('statusBody carries kind, name, namespace and status alone', () => {
+    const cur: KObject = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web', namespace: 'default', resourceVersion: '7', labels: { a: 'b' } },
+      spec: { replicas: 1 },
+      status: { replicas: 0 },
+    };
+    expect(statusBody(cur, { replicas: 1 })).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web', namespace: 'default' },
+      status: { replicas: 1 },
+    });
+    expect(statusBody({ apiVersion: 'v1', kind: 'Node', metadata: {} }, undefined)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {},
+    });
+  });
 });
 
 describe('pods created from a stored template (per-template memo)', () => {
@@ -270,7 +343,9 @@ describe('pods created from a stored template (per-template memo)', () => {
 
   it('gives the same pod as a copied spec would, sharing one spec between the pods', () => {
     const { store } = newStore();
-    const spec = templateSpec();
+    // No token volume (its name is each pod's own: serviceaccount-admission.test.ts), so the
+    // whole spec can be shared.
+    const spec = templateSpec({ automountServiceAccountToken: false });
     const a = store.create(fromTemplate('a', spec), { actor: 'rs', transfer: true });
     const b = store.create(fromTemplate('b', spec), { actor: 'rs', transfer: true });
     const plain = store.create(fromTemplate('c', deepClone(spec)), { actor: 'rs' });
@@ -278,7 +353,10 @@ describe('pods created from a stored template (per-template memo)', () => {
     expect(a.spec).toEqual(plain.spec);
     expect(a.status).toEqual(plain.status);
     expect(JSON.stringify(a.spec)).toBe(JSON.stringify(plain.spec));
-    expect(spec).toEqual({ containers: [{ name: 'web', image: 'nginx:1.25' }] }); // untouched
+    expect(spec).toEqual({
+      containers: [{ name: 'web', image: 'nginx:1.25' }],
+      automountServiceAccountToken: false,
+    }); // untouched
   });
 
   it.each([

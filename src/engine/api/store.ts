@@ -34,8 +34,16 @@ import {
 import type { KindInfo } from './kinds';
 import { apiVersionOf, kindInfo } from './kinds';
 import type { Selector } from './selectors';
-import type { KObject, WatchEvent } from './types';
-import { deepClone, deepEqual, deepFreeze, frozenCopy, keyOf, objectKey } from './types';
+import type { KObject, ObjectMeta, WatchEvent } from './types';
+import {
+  deepClone,
+  deepEqual,
+  deepFreeze,
+  flatString,
+  frozenCopy,
+  keyOf,
+  objectKey,
+} from './types';
 
 /** Who is writing: `kubectl`, `deployment-controller`, `kubelet/node1`, ... */
 export interface WriteOptions {
@@ -124,7 +132,32 @@ interface FeedEntry {
 interface Slot {
   obj: KObject;
   feed: FeedEntry | undefined;
+  /** When the object was last written (the store's write counter): see IndexEntries. */
+  written: number;
+  /**
+   * An unfrozen copy of obj.metadata (same keys, same values), kept by the writes that copy the
+   * metadata to change a field or two (status writes, binding, marking for deletion): copying
+   * this one takes V8's fast path, copying the frozen original does not. Undefined until the
+   * first such write, and again after any other write.
+   */
+  meta: ObjectMeta | undefined;
+  /** Whether obj has the usual layout (see copyWith): 1 with status, 2 without, 0 unknown, -1 other. */
+  layout: number;
 }
+
+/**
+ * The members of one owner-index or secondary-index entry.
+ *
+ * dependentsOf and byIndex answer in the order in which the members were last written (a write
+ * moves an object to the end of every entry it is in), and callers rely on that order. Keeping
+ * it eagerly cost two set operations per entry on every write — most of them status writes
+ * that change no entry at all. The entries hold slots instead (the same for every version of
+ * an object), so such a write touches no entry: it only stamps its slot. A member's place is its
+ * last write (slot.written) — or, for a member that joined when addIndex filled a new index
+ * (after the writes so far, in list order), that join if it is later — and answers sort by it,
+ * which puts them in the very order the eager updates kept.
+ */
+type IndexEntries = Set<Slot>;
 
 /**
  * The change feed: what changed since the last take, collapsed per object, in the order objects
@@ -247,7 +280,9 @@ const STATUS_KINDS = new Set([
 interface Index {
   name: string;
   fn: (o: KObject) => string[];
-  map: Map<string, Set<KObject>>;
+  map: Map<string, IndexEntries>;
+  /** When addIndex found each object already stored: its place until it is written again. */
+  joined: Map<Slot, number>;
 }
 
 interface Watcher {
@@ -259,11 +294,12 @@ interface Watcher {
 export class ApiStore {
   private readonly objects = new Map<string, Map<string, Map<string, Slot>>>(); // kind → ns → name → slot
   /**
-   * owner uid → the objects whose ownerReferences name it. The owner index and the secondary
-   * indexes hold the current objects themselves (replaced on every write), so answering needs no
-   * further lookups; each set keeps the order in which its objects were last written.
+   * owner uid → the slots of the objects whose ownerReferences name it. This owner index and the
+   * secondary indexes hold slots, which always hold the current object (see IndexEntries).
    */
-  private readonly dependents = new Map<string, Set<KObject>>();
+  private readonly dependents = new Map<string, IndexEntries>();
+  /** The write counter that orders index entries (slot.written, Index.joined). */
+  private writes = 0;
   /** kind → its secondary indexes, in the order they were added. */
   private readonly indexes = new Map<string, Index[]>();
   private readonly watchers: Watcher[] = [];
@@ -297,15 +333,22 @@ export class ApiStore {
 
   /** A secondary index, as client-go's Indexers: `byIndex(kind, name, value)` finds objects fast. */
   addIndex(kind: string, indexName: string, fn: (o: KObject) => string[]): void {
-    const map = new Map<string, Set<KObject>>();
+    const map = new Map<string, IndexEntries>();
+    const joined = new Map<Slot, number>();
     const list = this.indexes.get(kind) ?? [];
-    const index: Index = { name: indexName, fn, map };
+    const index: Index = { name: indexName, fn, map, joined };
     const i = list.findIndex((x) => x.name === indexName);
     if (i >= 0)
       list[i] = index; // re-adding an index replaces it
     else list.push(index);
     this.indexes.set(kind, list);
-    for (const o of this.list(kind)) for (const v of fn(o)) addTo(map, v, o);
+    // In list order, each joining after every write so far (and after the one before it).
+    for (const m of this.objects.get(kind)?.values() ?? []) {
+      for (const slot of m.values()) {
+        joined.set(slot, ++this.writes);
+        for (const v of fn(slot.obj)) addTo(map, v, slot);
+      }
+    }
   }
 
   /** Register a watch. Handlers run synchronously, in registration order, after each write. */
@@ -365,18 +408,15 @@ export class ApiStore {
 
   /** Objects whose ownerReferences name this uid (any kind, or one kind). */
   dependentsOf<T extends KObject = KObject>(ownerUid: string, kind?: string): T[] {
-    const set = this.dependents.get(ownerUid);
-    if (!set) return [];
-    const out: T[] = [];
-    for (const o of set) if (!kind || o.kind === kind) out.push(o as T);
-    return out;
+    const entries = this.dependents.get(ownerUid);
+    return entries ? (inWriteOrder(entries, kind, undefined) as T[]) : [];
   }
 
   byIndex<T extends KObject = KObject>(kind: string, indexName: string, value: string): T[] {
     const idx = this.indexes.get(kind)?.find((x) => x.name === indexName);
     if (!idx) throw new Error(`no index ${indexName} on ${kind}`);
-    const set = idx.map.get(value);
-    return set ? ([...set] as T[]) : [];
+    const entries = idx.map.get(value);
+    return entries ? (inWriteOrder(entries, undefined, idx.joined) as T[]) : [];
   }
 
   get resourceVersion(): number {
@@ -398,13 +438,16 @@ export class ApiStore {
     const name = meta.name ?? '';
     this.checkNamespace(info, meta.namespace, name);
 
-    const ctx = this.ctx();
     const strategy = this.strategies.get(info.kind);
-    strategy?.prepareForCreate?.(obj, ctx);
-    const errs = strategy?.validate?.(obj, ctx) ?? [];
-    if (errs.length > 0) throw invalid(info, name, errs);
+    // (Events have no strategy, and 60,000 of them need no strategy context either.)
+    const ctx = strategy ? this.ctx() : undefined;
+    if (strategy && ctx) {
+      strategy.prepareForCreate?.(obj, ctx);
+      const errs = strategy.validate?.(obj, ctx) ?? [];
+      if (errs.length > 0) throw invalid(info, name, errs);
+    }
     if (this.get(info.kind, meta.namespace, name)) throw alreadyExists(info, name);
-    strategy?.allocate?.(obj, ctx);
+    if (strategy && ctx) strategy.allocate?.(obj, ctx);
 
     meta.uid = this.ids.nextUid();
     meta.resourceVersion = String(++this.rv);
@@ -445,8 +488,9 @@ export class ApiStore {
    */
   bindPod(namespace: string, name: string, nodeName: string, opts: BindOptions): KObject {
     const info = kindInfo('Pod')!;
-    const old = this.get('Pod', namespace, name);
-    if (!old) throw notFound(info, name);
+    const slot = this.slotOf('Pod', namespace, name);
+    const old = slot?.obj;
+    if (!slot || !old) throw notFound(info, name);
     if (!nodeName) {
       throw invalid(info, name, [{ type: 'Required', field: 'target.name', detail: '' }]);
     }
@@ -469,18 +513,21 @@ export class ApiStore {
     updatePodCondition(status, 'PodScheduled', 'True', this.timestamp(this.clock.now()));
     if (opts.clearNominatedNodeName && 'nominatedNodeName' in status)
       delete status.nominatedNodeName;
-    const obj: KObject = {
-      ...old,
-      metadata: {
-        ...old.metadata,
-        generation: (old.metadata.generation ?? 0) + 1,
-        resourceVersion: String(++this.rv),
-      },
-      spec: { ...spec, nodeName },
-      status,
-    };
-    deepFreeze(obj);
-    this.put(obj, old);
+    // {...old, metadata: {...old.metadata, generation, resourceVersion}, spec: {...spec, nodeName},
+    // status}, with the object and metadata copied the fast way (see copyWith, thawMeta).
+    const metadata = this.thawMeta(slot);
+    metadata.generation = (old.metadata.generation ?? 0) + 1;
+    metadata.resourceVersion = String(++this.rv);
+    const twin = { ...metadata };
+    const obj = this.copyWith(slot, metadata, status, { ...spec, nodeName });
+    // New here: the object, its metadata and spec (shallow copies of frozen ones, plus strings)
+    // and the status (with a new conditions list): freezing those is deepFreeze(obj), without
+    // walking into the parts that are the stored object's and frozen already.
+    Object.freeze(metadata);
+    Object.freeze(obj.spec);
+    deepFreeze(status);
+    Object.freeze(obj);
+    this.put(obj, old, twin, slot.layout === 2 ? 1 : slot.layout);
     this.emitWrite(opts.actor, 'update', obj);
     this.notify({ type: 'MODIFIED', object: obj, old });
     return obj;
@@ -529,6 +576,41 @@ export class ApiStore {
 
   // ------------------------------------------------------------------ internals
 
+  private slotOf(kind: string, namespace: string | undefined, name: string): Slot | undefined {
+    return this.objects
+      .get(kind)
+      ?.get(namespace ?? '')
+      ?.get(name);
+  }
+
+  /** A fresh, unfrozen copy of a stored object's metadata ({...metadata}), from its twin. */
+  private thawMeta(slot: Slot): ObjectMeta {
+    return { ...(slot.meta ?? slot.obj.metadata) };
+  }
+
+  /**
+   * {...slot.obj, metadata} with status (and spec, if given) replaced; an undefined status is
+   * left out, as `delete` would. Spreading a frozen (stored) object takes a slow path in V8;
+   * an object with the usual layout — apiVersion, kind, metadata, spec[, status], which a spread
+   * keeps, with a status added last — is written as a literal instead. Any other layout is
+   * spread.
+   */
+  private copyWith(slot: Slot, metadata: ObjectMeta, status: unknown, spec?: unknown): KObject {
+    const old = slot.obj;
+    if (slot.layout === 0) slot.layout = layoutOf(old);
+    if (slot.layout > 0) {
+      const obj: KObject = { apiVersion: old.apiVersion, kind: old.kind, metadata };
+      obj.spec = spec === undefined ? old.spec : spec;
+      if (status !== undefined) obj.status = status;
+      return obj;
+    }
+    const obj: KObject = { ...old, metadata };
+    if (spec !== undefined) obj.spec = spec;
+    if (status === undefined) delete obj.status;
+    else obj.status = status;
+    return obj;
+  }
+
   private infoFor(obj: KObject): KindInfo {
     const info = kindInfo(obj.kind);
     if (!info || apiVersionOf(info) !== obj.apiVersion)
@@ -568,7 +650,8 @@ export class ApiStore {
   private generateName(info: KindInfo, namespace: string | undefined, base: string): string {
     const prefix = base.length > 58 ? base.slice(0, 58) : base;
     for (;;) {
-      const name = prefix + this.rng.string(NAME_ALPHABET, 5);
+      // Flat: the name is a Map key that is looked up for as long as the object lives.
+      const name = flatString(prefix + this.rng.string(NAME_ALPHABET, 5));
       if (!this.get(info.kind, namespace, name)) return name;
     }
   }
@@ -581,8 +664,9 @@ export class ApiStore {
     const info = this.infoFor(input);
     const ns = info.namespaced ? input.metadata?.namespace || 'default' : undefined;
     const name = input.metadata?.name ?? '';
-    const old = this.get(info.kind, ns, name);
-    if (!old) throw notFound(info, name);
+    const slot = this.slotOf(info.kind, ns, name);
+    const old = slot?.obj;
+    if (!slot || !old) throw notFound(info, name);
     const rvIn = input.metadata?.resourceVersion;
     if (rvIn && rvIn !== old.metadata.resourceVersion) throw conflict(info, name);
 
@@ -590,11 +674,28 @@ export class ApiStore {
     if (verb === 'updateStatus') {
       // Only status changes, and no strategy hook edits it: the new object shares everything
       // else with the stored one, and the new status shares whatever frozen parts it reuses.
-      obj = { ...old, metadata: { ...old.metadata } };
-      if (input.status === undefined) delete obj.status;
-      else obj.status = opts.transfer ? input.status : frozenCopy(input.status);
-      // Nothing but status can differ: compare that alone (resourceVersion is still the old one).
-      if (deepEqual(obj.status, old.status)) return old as T;
+      const status =
+        input.status === undefined
+          ? undefined
+          : opts.transfer
+            ? input.status
+            : frozenCopy(input.status);
+      // Nothing but status can differ: compare that alone (before copying anything).
+      if (deepEqual(status, old.status)) return old as T;
+      // {...old, metadata: {...old.metadata}} with the status set (or removed), the fast way.
+      const metadata = this.thawMeta(slot);
+      metadata.resourceVersion = String(++this.rv);
+      const twin = { ...metadata };
+      obj = this.copyWith(slot, metadata, status);
+      Object.freeze(metadata);
+      deepFreeze(obj.status);
+      Object.freeze(obj);
+      // The usual layout stays usual, with or without a status now; any other stays other.
+      const layout = slot.layout > 0 ? (status === undefined ? 2 : 1) : slot.layout;
+      this.put(obj, old, twin, layout);
+      this.emitWrite(opts.actor, verb, obj);
+      this.notify({ type: 'MODIFIED', object: obj, old });
+      return obj as T;
     } else {
       obj = opts.transfer ? (input as KObject) : (deepClone(input) as KObject);
       if (STATUS_KINDS.has(info.kind)) {
@@ -634,12 +735,17 @@ export class ApiStore {
   }
 
   private markDeleted(cur: KObject, grace: number, now: number, opts: WriteOptions): KObject {
-    const obj = { ...cur, metadata: { ...cur.metadata } };
-    obj.metadata.deletionTimestamp = formatTimestamp(now + grace * 1000);
-    obj.metadata.deletionGracePeriodSeconds = grace;
-    obj.metadata.resourceVersion = String(++this.rv);
-    deepFreeze(obj);
-    this.put(obj, cur);
+    const slot = this.slotOf(cur.kind, cur.metadata.namespace, cur.metadata.name ?? '')!;
+    const metadata = this.thawMeta(slot);
+    metadata.deletionTimestamp = formatTimestamp(now + grace * 1000);
+    metadata.deletionGracePeriodSeconds = grace;
+    metadata.resourceVersion = String(++this.rv);
+    const twin = { ...metadata };
+    const obj = this.copyWith(slot, metadata, cur.status);
+    // Shallow copies of frozen objects, plus strings and a number: deepFreeze(obj), shortened.
+    Object.freeze(metadata);
+    Object.freeze(obj);
+    this.put(obj, cur, twin, slot.layout);
     this.emitWrite(opts.actor, 'delete', obj);
     this.notify({ type: 'MODIFIED', object: obj, old: cur });
     return obj;
@@ -653,11 +759,12 @@ export class ApiStore {
     if (slot) {
       byName!.delete(meta.name ?? '');
       this.feed.removed(slot, cur);
+      this.unindex(cur, slot);
     }
-    this.unindex(cur);
     // The deleted object carries a fresh resourceVersion in its DELETED event, as etcd's revision moves.
     const gone = { ...cur, metadata: { ...meta, resourceVersion: String(++this.rv) } };
-    deepFreeze(gone);
+    Object.freeze(gone.metadata); // as in markDeleted: all else is the frozen stored object's
+    Object.freeze(gone);
     this.emitWrite(opts.actor, 'remove', gone);
     this.strategies.get(info.kind)?.afterDelete?.(gone, this.ctx());
     if (opts.propagationPolicy === 'Orphan') this.orphanDependents(gone, opts);
@@ -678,57 +785,71 @@ export class ApiStore {
     }
   }
 
-  private put(obj: KObject, old: KObject | undefined): void {
+  private put(
+    obj: KObject,
+    old: KObject | undefined,
+    twin: ObjectMeta | undefined = undefined,
+    layout = 0,
+  ): void {
     const meta = obj.metadata;
     let byNs = this.objects.get(obj.kind);
     if (!byNs) this.objects.set(obj.kind, (byNs = new Map()));
     let byName = byNs.get(meta.namespace ?? '');
     if (!byName) byNs.set(meta.namespace ?? '', (byName = new Map()));
     const name = meta.name ?? '';
+    const written = ++this.writes;
     let slot = old ? byName.get(name) : undefined;
-    if (slot) slot.obj = obj;
-    else byName.set(name, (slot = { obj, feed: undefined }));
-    if (old) this.reindex(old, obj);
-    else this.index(obj);
+    if (slot) {
+      slot.obj = obj;
+      slot.written = written;
+      slot.meta = twin;
+      slot.layout = layout;
+    } else byName.set(name, (slot = { obj, feed: undefined, written, meta: twin, layout }));
+    if (old) this.reindex(old, obj, slot);
+    else this.index(obj, slot);
     this.feed.written(slot, obj, old);
   }
 
-  private index(obj: KObject): void {
-    for (const r of obj.metadata.ownerReferences ?? []) addTo(this.dependents, r.uid, obj);
-    for (const idx of this.indexes.get(obj.kind) ?? []) {
-      for (const v of idx.fn(obj)) addTo(idx.map, v, obj);
-    }
+  // (The `if (refs)` tests rather than `?? []`: an empty array allocated for each of 60,000
+  // Events adds up.)
+  private index(obj: KObject, slot: Slot): void {
+    const refs = obj.metadata.ownerReferences;
+    if (refs) for (const r of refs) addTo(this.dependents, r.uid, slot);
+    const indexes = this.indexes.get(obj.kind);
+    if (indexes) for (const idx of indexes) for (const v of idx.fn(obj)) addTo(idx.map, v, slot);
   }
 
-  private unindex(obj: KObject): void {
-    for (const r of obj.metadata.ownerReferences ?? []) removeFrom(this.dependents, r.uid, obj);
-    for (const idx of this.indexes.get(obj.kind) ?? []) {
-      for (const v of idx.fn(obj)) removeFrom(idx.map, v, obj);
+  private unindex(obj: KObject, slot: Slot): void {
+    const refs = obj.metadata.ownerReferences;
+    if (refs) for (const r of refs) removeFrom(this.dependents, r.uid, slot);
+    const indexes = this.indexes.get(obj.kind);
+    if (!indexes) return;
+    for (const idx of indexes) {
+      for (const v of idx.fn(obj)) removeFrom(idx.map, v, slot);
+      if (idx.joined.size > 0) idx.joined.delete(slot);
     }
   }
 
   /**
-   * unindex(old) then index(obj), with the same result but less work when an entry does not
-   * change (most writes are status writes): the new object still goes to the end of its set,
-   * because dependentsOf/byIndex answer in that order and callers rely on it.
+   * unindex(old) then index(obj), with the same result but no work for the entries that do not
+   * change (most writes are status writes): the slot already carries the write's time, which is
+   * what moves it to the end of those entries.
    */
-  private reindex(old: KObject, obj: KObject): void {
+  private reindex(old: KObject, obj: KObject, slot: Slot): void {
     const oldRefs = old.metadata.ownerReferences;
     const refs = obj.metadata.ownerReferences;
-    if (oldRefs === refs || sameOwnerUids(oldRefs, refs)) {
-      for (const r of refs ?? []) replaceIn(this.dependents, r.uid, old, obj);
-    } else {
-      for (const r of oldRefs ?? []) removeFrom(this.dependents, r.uid, old);
-      for (const r of refs ?? []) addTo(this.dependents, r.uid, obj);
+    if (oldRefs !== refs && !sameOwnerUids(oldRefs, refs)) {
+      if (oldRefs) for (const r of oldRefs) removeFrom(this.dependents, r.uid, slot);
+      if (refs) for (const r of refs) addTo(this.dependents, r.uid, slot);
     }
-    for (const idx of this.indexes.get(obj.kind) ?? []) {
+    const indexes = this.indexes.get(obj.kind);
+    if (!indexes) return;
+    for (const idx of indexes) {
       const before = idx.fn(old);
       const after = idx.fn(obj);
-      if (sameStrings(before, after)) {
-        for (const v of after) replaceIn(idx.map, v, old, obj);
-      } else {
-        for (const v of before) removeFrom(idx.map, v, old);
-        for (const v of after) addTo(idx.map, v, obj);
+      if (before !== after && !sameStrings(before, after)) {
+        for (const v of before) removeFrom(idx.map, v, slot);
+        for (const v of after) addTo(idx.map, v, slot);
       }
     }
   }
@@ -778,6 +899,17 @@ export class ApiStore {
 
 /** apimachinery pkg/util/rand: the alphabet of generated name suffixes (no vowels, no 0/1/3). */
 export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** Slot.layout of an object: 1 = apiVersion, kind, metadata, spec, status; 2 = without status. */
+function layoutOf(o: KObject): number {
+  const keys = Object.keys(o);
+  if (keys.length < 4 || keys.length > 5) return -1;
+  if (keys[0] !== 'apiVersion' || keys[1] !== 'kind' || keys[2] !== 'metadata') return -1;
+  if (keys[3] !== 'spec') return -1;
+  // (A status key holding undefined is left to the spread, which keeps such a key.)
+  if (keys.length === 5) return keys[4] === 'status' && o.status !== undefined ? 1 : -1;
+  return 2;
+}
 
 function sameSpec(a: KObject, b: KObject): boolean {
   for (const k in a) {
@@ -847,25 +979,60 @@ function copyOrDelete<T extends object>(to: T, from: T, field: keyof T): void {
   else to[field] = from[field];
 }
 
-/** removeFrom(old) + addTo(obj) within one set: the new version goes to the end of the set. */
-function replaceIn<V>(map: Map<string, Set<V>>, k: string, old: V, obj: V): void {
-  const s = map.get(k);
-  if (!s) return addTo(map, k, obj);
-  s.delete(old);
-  s.add(obj);
+function addTo(map: Map<string, IndexEntries>, k: string, slot: Slot): void {
+  let entries = map.get(k);
+  if (!entries) map.set(k, (entries = new Set()));
+  entries.add(slot);
 }
 
-function addTo<V>(map: Map<string, Set<V>>, k: string, v: V): void {
-  let s = map.get(k);
-  if (!s) map.set(k, (s = new Set()));
-  s.add(v);
+function removeFrom(map: Map<string, IndexEntries>, k: string, slot: Slot): void {
+  const entries = map.get(k);
+  if (!entries) return;
+  entries.delete(slot);
+  if (entries.size === 0) map.delete(k);
 }
 
-function removeFrom<V>(map: Map<string, Set<V>>, k: string, v: V): void {
-  const s = map.get(k);
-  if (!s) return;
-  s.delete(v);
-  if (s.size === 0) map.delete(k);
+/** A member's place in its index entries (see IndexEntries). */
+function placeOf(slot: Slot, joined: Map<Slot, number> | undefined): number {
+  if (!joined || joined.size === 0) return slot.written;
+  const at = joined.get(slot);
+  return at !== undefined && at > slot.written ? at : slot.written;
+}
+
+/** Scratch for inWriteOrder: the places of the objects being sorted. */
+let placeScratch = new Float64Array(64);
+
+/**
+ * The current objects of an index entry (of one kind, if given), in the order of their places
+ * (see IndexEntries): the entry's own order if that is it already, else insertion-sorted (the
+ * entries are small, and most are nearly in order). Only the answer array is allocated.
+ */
+function inWriteOrder(
+  entries: IndexEntries,
+  kind: string | undefined,
+  joined: Map<Slot, number> | undefined,
+): KObject[] {
+  const out = new Array<KObject>(entries.size);
+  if (placeScratch.length < entries.size) placeScratch = new Float64Array(entries.size * 2);
+  const places = placeScratch;
+  let n = 0;
+  for (const slot of entries) {
+    const obj = slot.obj;
+    if (kind && obj.kind !== kind) continue;
+    const place = placeOf(slot, joined);
+    // Insertion sort as it goes: places are distinct (each write and each join takes a new
+    // number), so this is a total order.
+    let j = n - 1;
+    for (; j >= 0 && places[j]! > place; j--) {
+      places[j + 1] = places[j]!;
+      out[j + 1] = out[j]!;
+    }
+    places[j + 1] = place;
+    out[j + 1] = obj;
+    n++;
+  }
+  out.length = n;
+  return out;
 }
 
 function composeStrategies(a: Strategy, b: Strategy): Strategy {

@@ -42,10 +42,51 @@ export function keyOf(obj: KObject): string {
 /** `namespace/name` or `name`: the work-queue key controllers use, as client-go's MetaNamespaceKeyFunc. */
 export function nsName(obj: { metadata: ObjectMeta }): string {
   const ns = obj.metadata.namespace;
-  return ns ? `${ns}/${obj.metadata.name ?? ''}` : (obj.metadata.name ?? '');
+  return ns ? nsKey(ns, obj.metadata.name ?? '') : (obj.metadata.name ?? '');
 }
 
-export function splitNsName(key: string): { namespace: string; name: string } {
+/**
+ * Work-queue keys, interned. A key built afresh for every watch event is a new string each
+ * time, and looking a new string up in a Map or Set (the queue's dedup set, the store's maps)
+ * must hash it first; comparing two such strings compares their characters. That was a good
+ * part of the cost of a queue operation. Handing out one string per `namespace/name` instead
+ * lets every lookup after the first use the hash V8 keeps in the string, and lets equal keys
+ * compare by identity. The texts are the same either way, so nothing else can tell.
+ * The table forgets everything once it holds KEY_TABLE_LIMIT keys (names of objects long gone
+ * would otherwise pile up in a long session); it then simply fills again.
+ */
+const KEY_TABLE_LIMIT = 200_000;
+let keysByNs = new Map<string, Map<string, string>>();
+let keyParts = new Map<string, { readonly namespace: string; readonly name: string }>();
+
+/** `namespace/name`, as one interned string per text (see above). */
+export function nsKey(namespace: string, name: string): string {
+  let byName = keysByNs.get(namespace);
+  const known = byName?.get(name);
+  if (known !== undefined) return known;
+  if (keyParts.size >= KEY_TABLE_LIMIT) {
+    keysByNs = new Map();
+    keyParts = new Map();
+    byName = undefined;
+  }
+  if (!byName) keysByNs.set(namespace, (byName = new Map()));
+  const key = flatString(`${namespace}/${name}`);
+  byName.set(name, key);
+  // The parts splitNsName would find (the same unless the namespace holds a '/'), as the very
+  // strings given: those are the object's own, already hashed as keys of the store's maps.
+  keyParts.set(
+    key,
+    key.indexOf('/') === namespace.length ? Object.freeze({ namespace, name }) : splitKey(key),
+  );
+  return key;
+}
+
+/** Namespace and name of a `namespace/name` key (namespace '' when there is no '/'). */
+export function splitNsName(key: string): { readonly namespace: string; readonly name: string } {
+  return keyParts.get(key) ?? splitKey(key);
+}
+
+function splitKey(key: string): { readonly namespace: string; readonly name: string } {
   const i = key.indexOf('/');
   return i < 0
     ? { namespace: '', name: key }
@@ -74,6 +115,21 @@ export function controllerOf(obj: KObject): OwnerReference | undefined {
   return undefined;
 }
 
+/**
+ * The body of an unconditional status write (store.updateStatus) of `cur` with `status`: the
+ * status subresource reads only the kind, namespace and name besides the status (and a
+ * resourceVersion, left out so the write does not depend on it), so nothing else of the stored
+ * object needs copying — copying a frozen object is slow in V8.
+ */
+export function statusBody<T extends KObject>(cur: T, status: unknown): T {
+  const metadata: ObjectMeta = {};
+  if (cur.metadata.name !== undefined) metadata.name = cur.metadata.name;
+  if (cur.metadata.namespace !== undefined) metadata.namespace = cur.metadata.namespace;
+  const body: KObject = { apiVersion: cur.apiVersion, kind: cur.kind, metadata };
+  if (status !== undefined) body.status = status;
+  return body as T;
+}
+
 /** A fast deep copy of plain JSON data (objects from the store are frozen; copy before editing). */
 export function deepClone<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
@@ -81,11 +137,18 @@ export function deepClone<T>(value: T): T {
     // An index loop: Array.prototype.map with a callback is measurably slower on hot paths.
     const n = value.length;
     const out = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) out[i] = deepClone(value[i] as unknown);
+    for (let i = 0; i < n; i++) {
+      const v = value[i] as unknown;
+      out[i] = v !== null && typeof v === 'object' ? deepClone(v) : v;
+    }
     return out as T;
   }
+  // (Primitive values are copied here rather than through a call that returns them at once.)
   const out: Record<string, unknown> = {};
-  for (const k in value) out[k] = deepClone((value as Record<string, unknown>)[k]);
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    out[k] = v !== null && typeof v === 'object' ? deepClone(v) : v;
+  }
   return out as T;
 }
 
@@ -149,10 +212,34 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 export function deepFreeze<T>(value: T): T {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
   Object.freeze(value);
+  // Strings and numbers (most values) are skipped here rather than in a call that returns at
+  // once: that halves the cost of freezing an Event.
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) deepFreeze(value[i] as unknown);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] as unknown;
+      if (v !== null && typeof v === 'object') deepFreeze(v);
+    }
   } else {
-    for (const k in value) deepFreeze((value as Record<string, unknown>)[k]);
+    for (const k in value) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== null && typeof v === 'object') deepFreeze(v);
+    }
   }
   return value;
+}
+
+/** Where flatString leaves a character, so that the read cannot be optimised away. */
+let _flattenSink = 0;
+
+/**
+ * The same string, stored flat. A string built by concatenation is a tree of pieces in V8 (a
+ * "cons string"), and stays one until something needs its characters in a row: hashing it as a
+ * Map key then copies it into a scratch buffer every time, and a kept string keeps its whole
+ * tree alive. Reading one character flattens it in place (and the garbage collector then drops
+ * the tree). Other engines simply read a character. Only for strings that are kept and looked
+ * up a lot: generated object names.
+ */
+export function flatString(s: string): string {
+  _flattenSink ^= s.charCodeAt(0);
+  return s;
 }

@@ -9,8 +9,9 @@ import { installApiStrategies } from './api-strategies';
 import { isApiError, kubectlMessage } from './errors';
 import { KINDS } from './kinds';
 import type { KObject } from './types';
-import { deepClone } from './types';
+import { deepClone, deepFreeze } from './types';
 import {
+  decodesCleanlyWithout,
   isDNS1035Label,
   isDNS1123Label,
   isDNS1123Subdomain,
@@ -19,6 +20,7 @@ import {
   isValidPortName,
   strictDecodeError,
   unknownFields,
+  validateLabels,
   validateObject,
   validateObjectUpdate,
 } from './validation';
@@ -809,6 +811,36 @@ describe('strict decoding data', () => {
       },
     ];
     for (const o of good) expect(strictDecodeError(o)).toBeUndefined();
+  });
+
+  it.each([
+    { name: 'a clean pod', extra: {}, want: true },
+    { name: 'an unknown top-level field', extra: { bogus: 1 }, want: false },
+    { name: 'a wrong type in metadata', extra: { metadata: { name: 7 } }, want: false },
+    { name: 'anything in the skipped spec', extra: { spec: { nope: true } }, want: true },
+  ])('decodesCleanlyWithout(pod, spec): $name', ({ extra, want }) => {
+    const p = { ...pod(), ...extra } as KObject;
+    expect(decodesCleanlyWithout(p, 'spec')).toBe(want);
+    const rest: KObject = { ...p };
+    delete rest.spec;
+    expect(strictDecodeError(rest) === undefined).toBe(want);
+  });
+});
+
+describe('validateLabels (remembers frozen label maps that passed)', () => {
+  it.each([
+    { labels: { app: 'web', 'example.com/tier': 'front' }, errors: 0 },
+    { labels: { 'bad key!': 'x' }, errors: 1 },
+    { labels: { app: 'not valid!' }, errors: 1 },
+  ])('gives the same errors every time for $labels, frozen or not', ({ labels, errors }) => {
+    const plain = validateLabels({ ...labels }, 'metadata.labels');
+    const frozen = deepFreeze({ ...labels });
+    expect(plain.length).toBe(errors);
+    for (let i = 0; i < 3; i++) expect(validateLabels(frozen, 'metadata.labels')).toEqual(plain);
+    // Callers append to the answer: it is a fresh array each time.
+    expect(validateLabels(frozen, 'metadata.labels')).not.toBe(
+      validateLabels(frozen, 'metadata.labels'),
+    );
   });
 });
 

@@ -663,6 +663,25 @@ export function strictDecodeError(o: KObject): ApiError | undefined {
   );
 }
 
+/**
+ * Whether the object, leaving out its top-level field `skip`, decodes cleanly into its kind's
+ * type: what `strictDecodeError` of a copy without that field would call clean, without making
+ * the copy. (A pod stamped from a template, whose spec is known to decode, checks the rest.)
+ */
+export function decodesCleanlyWithout(o: KObject, skip: string): boolean {
+  const root = Object.hasOwn(FIELD_TREE_ROOTS, o.kind) ? FIELD_TREE_ROOTS[o.kind] : undefined;
+  if (!root) return true;
+  const t = tyOf(root);
+  if (t.k !== 'struct') return false;
+  const fields = structFields(t);
+  for (const k in o) {
+    if (k === skip) continue;
+    const ft = fields.get(k);
+    if (ft === undefined || !decodesCleanly(o[k], ft)) return false;
+  }
+  return true;
+}
+
 /** The unknown field paths alone (`spec.replica`), for editor markers. */
 export function unknownFields(o: KObject): string[] {
   const root = Object.hasOwn(FIELD_TREE_ROOTS, o.kind) ? FIELD_TREE_ROOTS[o.kind] : undefined;
@@ -674,7 +693,20 @@ export function unknownFields(o: KObject): string[] {
 
 // ------------------------------------------------------------------------- metadata
 
+/**
+ * Frozen label maps that validated without errors. Validation is a pure function of the map,
+ * and a frozen one never changes: the pods a ReplicaSet stamps out share their template's.
+ */
+const validLabelMaps = new WeakSet<object>();
+
 export function validateLabels(labels: unknown, path: string): FieldError[] {
+  if (isObj(labels) && validLabelMaps.has(labels)) return [];
+  const errs = checkLabels(labels, path);
+  if (errs.length === 0 && isObj(labels) && Object.isFrozen(labels)) validLabelMaps.add(labels);
+  return errs;
+}
+
+function checkLabels(labels: unknown, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const m = obj(labels);
   for (const k of sortedKeys(m)) {
@@ -830,6 +862,7 @@ const VOLUME_TYPES = [
   'quobyte',
   'azureDisk',
   'photonPersistentDisk',
+  'projected',
   'portworxVolume',
   'scaleIO',
   'storageos',

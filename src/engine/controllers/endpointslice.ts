@@ -273,20 +273,23 @@ export function serviceChanged(ev: WatchEvent): boolean {
 }
 
 /** Map a pod event to the keys of the services it may affect (onPodAdd/Update/Delete). */
+/** No keys: one shared (frozen) empty list for the many pod events that concern no service. */
+const NO_KEYS = Object.freeze([]) as unknown as string[];
+
 export function podEventToServiceKeys(cache: ServiceSelectorCache, ev: WatchEvent): string[] {
   const pod = ev.object as StoredPod;
   const ns = pod.metadata.namespace ?? '';
-  if (!cache.hasServicesIn(ns)) return [];
+  if (!cache.hasServicesIn(ns)) return NO_KEYS;
   const out = new Set<string>();
   if (ev.type === 'MODIFIED') {
     const old = ev.old as StoredPod | undefined;
-    if (old && !podEndpointsChanged(old, pod)) return [];
+    if (old && !podEndpointsChanged(old, pod)) return NO_KEYS;
     cache.servicesFor(ns, pod.metadata.labels, out);
     if (old && old.metadata.labels !== pod.metadata.labels)
       cache.servicesFor(ns, old.metadata.labels, out);
   } else {
     // A pod without an IP is in no endpoints yet: its add or delete changes nothing.
-    if (!podIP(pod)) return [];
+    if (!podIP(pod)) return NO_KEYS;
     cache.servicesFor(ns, pod.metadata.labels, out);
   }
   return [...out];

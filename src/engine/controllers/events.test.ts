@@ -95,4 +95,16 @@ describe('EventBroadcaster', () => {
     expect(now.map((e) => e.count)).toEqual([2]);
     expect(now[0]?.metadata.name).not.toBe(first);
   });
+
+  it('aggregates across recorders with the same source, and not across a new reason', () => {
+    const { f, cm, kubelet, events } = setup();
+    const again = f.ctx.events.newRecorder({ component: 'kubelet', host: 'node1' });
+    kubelet.event(cm, 'Normal', 'Pulled', 'Container image "nginx" already present');
+    again.event(cm, 'Normal', 'Pulled', 'Container image "nginx" already present');
+    kubelet.event(cm, 'Normal', 'Created', 'Container image "nginx" already present');
+    expect(events().map((e) => [e.reason, e.count])).toEqual([
+      ['Pulled', 2],
+      ['Created', 1],
+    ]);
+  });
 });

@@ -10,10 +10,10 @@
 import type { Event, EventSource, ObjectReference } from 'kubernetes-types/core/v1';
 import type { ApiStore } from '../api/store';
 import type { KObject } from '../api/types';
-import { deepClone, deepFreeze } from '../api/types';
+import { deepClone, deepFreeze, flatString } from '../api/types';
 import { formatMicroTimestamp, formatTimestamp } from '../sim/clock';
 import type { VirtualClock } from '../sim/clock';
-import { hex8, mix32 } from '../sim/ids';
+import { mix32 } from '../sim/ids';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -25,11 +25,12 @@ export interface EventRecorder {
 export class EventBroadcaster {
   private counter = 0;
   /**
-   * What was recorded about each object (by uid), for aggregation: the correlation key of each
-   * Event and its name. Kept per object and compared field by field, rather than one map keyed
-   * by the joined key, which had to build and hash a long string for every event.
+   * What was recorded about each object (by uid), for aggregation: each Event as first created,
+   * which carries its correlation key and name (see `correlates`). Kept per object and compared
+   * field by field, rather than one map keyed by the joined key, which had to build and hash a
+   * long string for every event.
    */
-  private readonly seen = new Map<string, Correlated[]>();
+  private readonly seen = new Map<string, Array<Event & KObject>>();
   /** The timestamps of the last `now` an event was recorded at: events come in bursts. */
   private stampMs = NaN;
   private stamp = '';
@@ -66,21 +67,20 @@ export class EventBroadcaster {
     const namespace = meta.namespace || 'default';
     const now = this.clock.now();
     const uid = meta.uid ?? '';
-    const path = fieldPath ?? '';
-    const component = source.component ?? '';
-    const host = source.host ?? '';
-    let recorded = this.seen.get(uid);
-    const match = recorded?.find(
-      (c) =>
-        c.reason === reason &&
-        c.message === message &&
-        c.fieldPath === path &&
-        c.type === type &&
-        c.component === component &&
-        c.host === host,
-    );
-    if (match) {
-      const ev = this.store.get<Event & KObject>('Event', namespace, match.name);
+    const recorded = this.seen.get(uid);
+    let matchAt = -1;
+    if (recorded) {
+      const path = fieldPath ?? '';
+      for (let i = 0; i < recorded.length; i++) {
+        if (correlates(recorded[i]!, source, type, reason, message, path)) {
+          matchAt = i;
+          break;
+        }
+      }
+    }
+    if (matchAt >= 0) {
+      const name = recorded![matchAt]!.metadata.name ?? '';
+      const ev = this.store.get<Event & KObject>('Event', namespace, name);
       if (ev) {
         const copy = deepClone(ev);
         copy.count = (ev.count ?? 1) + 1;
@@ -89,26 +89,36 @@ export class EventBroadcaster {
         return;
       }
     }
-    // Built field by field in the order kubectl shows them (namespace and fieldPath optional).
-    const ref: ObjectReference = {
-      apiVersion: obj.apiVersion,
-      kind: obj.kind,
-      name: meta.name ?? '',
-    };
-    if (meta.namespace) ref.namespace = meta.namespace;
-    ref.uid = meta.uid ?? '';
-    ref.resourceVersion = meta.resourceVersion ?? '';
-    if (fieldPath) ref.fieldPath = fieldPath;
+    // In the order kubectl shows the fields (namespace and fieldPath optional). Written as whole
+    // literals rather than added to field by field: an object that grows after it is built keeps
+    // the extra fields in a second allocation, and 60,000 Events are kept.
+    const apiVersion = obj.apiVersion;
+    const kind = obj.kind;
+    const objName = meta.name ?? '';
+    const objNs = meta.namespace;
+    const rv = meta.resourceVersion ?? '';
+    let ref: ObjectReference;
+    if (objNs) {
+      ref = fieldPath
+        ? { apiVersion, kind, name: objName, namespace: objNs, uid, resourceVersion: rv, fieldPath }
+        : { apiVersion, kind, name: objName, namespace: objNs, uid, resourceVersion: rv };
+    } else {
+      ref = fieldPath
+        ? { apiVersion, kind, name: objName, uid, resourceVersion: rv, fieldPath }
+        : { apiVersion, kind, name: objName, uid, resourceVersion: rv };
+    }
     if (now !== this.stampMs) {
       this.stampMs = now;
       this.stamp = formatTimestamp(now);
       this.microStamp = formatMicroTimestamp(now);
     }
-    const name = `${meta.name ?? 'unknown'}.${eventNameSuffix(++this.counter, now)}`;
+    const name = eventName(meta.name ?? 'unknown', ++this.counter, now);
     const ev: Event & KObject = {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name, namespace },
+      // uid, resourceVersion and creationTimestamp are the store's to set (it overwrites them);
+      // present from the start, they too are stored inside the metadata object.
+      metadata: { name, namespace, uid: '', resourceVersion: '', creationTimestamp: '' },
       involvedObject: ref,
       reason,
       message,
@@ -123,43 +133,67 @@ export class EventBroadcaster {
     };
     try {
       // A fresh object nobody else holds: the store may keep it without copying.
-      this.store.create(ev, { actor, transfer: true });
+      const created = this.store.create(ev, { actor, transfer: true });
       // (An Event that was deleted meanwhile is replaced by this one.)
-      if (match) match.name = name;
-      else {
-        if (!recorded) this.seen.set(uid, (recorded = []));
-        recorded.push({ fieldPath: path, type, reason, message, component, host, name });
-      }
+      if (matchAt >= 0) recorded![matchAt] = created;
+      else if (recorded) recorded.push(created);
+      else this.seen.set(uid, [created]);
     } catch {
       // Events are best-effort, as in client-go: a failed event never fails the controller.
     }
   }
 }
 
-/** The correlation key of a recorded Event (client-go's aggregation key, less the object). */
-interface Correlated {
-  fieldPath: string;
-  type: EventType;
-  reason: string;
-  message: string;
-  component: string;
-  host: string;
-  /** The Event it was recorded as. */
-  name: string;
+/**
+ * Whether a recorded Event has this correlation key (client-go's aggregation key, less the
+ * object): source, type, reason, message and field path. The Event as first created is what is
+ * remembered: these fields never change with its count, and keeping the Event itself costs no
+ * second object per event.
+ */
+function correlates(
+  ev: Event & KObject,
+  source: EventSource,
+  type: EventType,
+  reason: string,
+  message: string,
+  path: string,
+): boolean {
+  if (ev.reason !== reason || ev.type !== type || ev.message !== message) return false;
+  if ((ev.involvedObject.fieldPath ?? '') !== path) return false;
+  const s = ev.source;
+  if (s === source) return true; // the same recorder
+  return (
+    (s?.component ?? '') === (source.component ?? '') && (s?.host ?? '') === (source.host ?? '')
+  );
 }
 
 /**
- * The 16 hex digits after the dot: `mix32(n) * 2^20 + now mod 2^20`, zero-padded. That number
- * has at most 52 bits: 3 zero digits, 5 digits of its top 20 bits, 8 of its low 32. Formatting
- * the parts is much cheaper than Number#toString(16) of the whole, which needs a float-to-text
- * conversion. (The clock counts whole milliseconds; anything else takes the general formula.)
+ * `<object-name>.<16 hex digits>`, the digits being `mix32(n) * 2^20 + now mod 2^20`,
+ * zero-padded. That number has at most 52 bits: 3 zero digits, 5 digits of its top 20 bits, 8 of
+ * its low 32. The name is written as character codes into one buffer and made a string at once:
+ * built by concatenation it was a tree of a dozen pieces (and needed flattening before its first
+ * lookup), and Number#toString(16) of the whole needs a float-to-text conversion. (The clock
+ * counts whole milliseconds; anything else takes the general formula.)
  */
-function eventNameSuffix(n: number, now: number): string {
+function eventName(objName: string, n: number, now: number): string {
   const m = mix32(n);
   if (!Number.isInteger(now) || now < 0) {
-    return (m * 0x100000 + (now % 0x100000)).toString(16).padStart(16, '0').slice(-16);
+    const suffix = (m * 0x100000 + (now % 0x100000)).toString(16).padStart(16, '0').slice(-16);
+    return flatString(`${objName}.${suffix}`);
   }
   const high20 = m >>> 12;
   const low32 = (((m & 0xfff) << 20) | (now % 0x100000)) >>> 0;
-  return '000' + hex8(high20).slice(3) + hex8(low32);
+  const codes = nameCodes;
+  codes.length = 0;
+  for (let i = 0; i < objName.length; i++) codes.push(objName.charCodeAt(i));
+  codes.push(DOT, ZERO, ZERO, ZERO);
+  for (let shift = 16; shift >= 0; shift -= 4) codes.push(HEX_CODES[(high20 >>> shift) & 15]!);
+  for (let shift = 28; shift >= 0; shift -= 4) codes.push(HEX_CODES[(low32 >>> shift) & 15]!);
+  return String.fromCharCode.apply(null, codes);
 }
+
+/** The buffer eventName writes into (one name at a time). */
+const nameCodes: number[] = [];
+const DOT = 0x2e;
+const ZERO = 0x30;
+const HEX_CODES = Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0));

@@ -54,7 +54,8 @@ export function startGarbageCollector(ctx: ClusterContext): void {
     if (!refs || refs.length === 0) return undefined;
     if (ev.type === 'MODIFIED' && deepEqual(ev.old?.metadata.ownerReferences, refs))
       return undefined;
-    return refs.some((r) => !ownerExists(store, o, r)) ? keyOf(o) : undefined;
+    for (const r of refs) if (!ownerExists(store, o, r)) return keyOf(o);
+    return undefined;
   });
 
   // Models garbagecollector.go attemptToDeleteItem (background propagation).

@@ -3,6 +3,7 @@ import {
   canonicalJson,
   computeHash,
   fnv32a,
+  fnv32aUtf8,
   safeEncodeString,
   utf8Bytes,
 } from './pod-template-hash';
@@ -17,6 +18,20 @@ describe('pod-template-hash', () => {
     expect(fnv32a(utf8Bytes(''))).toBe(0x811c9dc5);
     expect(fnv32a(utf8Bytes('a'))).toBe(0xe40c292c);
     expect(fnv32a(utf8Bytes('foobar'))).toBe(0xbf9cf968);
+  });
+
+  it.each([
+    '',
+    'a',
+    'foobar',
+    '{"spec":{"containers":[{"image":"nginx:1.25","name":"web"}]}}',
+    'café ∑ 日本',
+    '😀 surrogate pair',
+    'lone \ud800 high and \udc00 low',
+    'end high \ud83d',
+  ])('FNV-32a of the UTF-8 streamed from %j is that of utf8Bytes', (s) => {
+    expect(fnv32aUtf8(s)).toBe(fnv32a(utf8Bytes(s)));
+    expect(fnv32aUtf8(s, 12345)).toBe(fnv32a(utf8Bytes(s), 12345));
   });
 
   it('SafeEncodeString maps decimal digits onto {4,5,6,7,8,9,b,c,d,f} (§6.4)', () => {

@@ -14,7 +14,10 @@ export const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deleti
 
 /** The pod's Ready condition, if the kubelet has reported one. */
 export function getPodReadyCondition(pod: Pod): PodCondition | undefined {
-  return pod.status?.conditions?.find((c) => c.type === 'Ready');
+  // A plain loop (no callback): the ReplicaSet controller asks this of every pod on every sync.
+  const conds = pod.status?.conditions;
+  if (conds) for (let i = 0; i < conds.length; i++) if (conds[i]!.type === 'Ready') return conds[i];
+  return undefined;
 }
 
 /** Models pkg/api/v1/pod/util.go IsPodReady: the Ready condition is True. */

@@ -14,7 +14,8 @@ import {
   reapTerminating,
   useGracefulPodDeletion,
 } from '../testing/workload-helpers';
-import { startReplicaSetController } from './replicaset';
+import { podFromTemplate, startReplicaSetController } from './replicaset';
+import { deepFreeze } from '../api/types';
 
 function replicaSet(name: string, replicas: number, minReadySeconds?: number): ReplicaSetObj {
   return {
@@ -209,5 +210,44 @@ describe('ReplicaSet controller', () => {
     f.settle();
     expect(podsOf(f, 'web-abc')).toEqual([]);
     expect(getReplicaSet(f, 'web-abc').status).toEqual({ replicas: 0, observedGeneration: 2 });
+  });
+});
+
+describe('podFromTemplate', () => {
+  it('shares a stored template’s frozen labels, annotations and owner references', () => {
+    const rs = deepFreeze({
+      ...replicaSet('web', 2),
+      metadata: { ...replicaSet('web', 2).metadata, uid: 'u1' },
+    });
+    const a = podFromTemplate(rs);
+    const b = podFromTemplate(rs);
+    expect(a.metadata.labels).toBe(rs.spec?.template?.metadata?.labels);
+    expect(a.metadata.annotations).toBe(rs.spec?.template?.metadata?.annotations);
+    expect(a.metadata.ownerReferences).toBe(b.metadata.ownerReferences);
+    expect(Object.isFrozen(a.metadata.ownerReferences)).toBe(true);
+    expect(a.metadata).toEqual({
+      generateName: 'web-',
+      namespace: 'default',
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: 'web',
+          uid: 'u1',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+      labels: { app: 'web', tier: 'front' },
+      annotations: { note: 'x' },
+    });
+  });
+
+  it('copies them from a template that is not stored (not frozen)', () => {
+    const rs = replicaSet('web', 2);
+    const a = podFromTemplate(rs);
+    expect(a.metadata.labels).not.toBe(rs.spec?.template?.metadata?.labels);
+    expect(a.metadata.labels).toEqual({ app: 'web', tier: 'front' });
+    expect(Object.isFrozen(a.metadata.ownerReferences)).toBe(false);
   });
 });

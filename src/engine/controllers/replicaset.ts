@@ -23,8 +23,17 @@ import type { Pod } from 'kubernetes-types/core/v1';
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { isApiError } from '../api/errors';
 import type { ApiStore } from '../api/store';
-import type { KObject, WatchEvent } from '../api/types';
-import { controllerOf, deepClone, deepEqual, newControllerRef, splitNsName } from '../api/types';
+import type { KObject, OwnerReference, WatchEvent } from '../api/types';
+import {
+  controllerOf,
+  deepClone,
+  deepEqual,
+  deepFreeze,
+  newControllerRef,
+  nsKey,
+  splitNsName,
+  statusBody,
+} from '../api/types';
 import type { Selector } from '../api/selectors';
 import { fromLabelSelector } from '../api/selectors';
 import type { ClusterContext } from '../context';
@@ -91,14 +100,14 @@ export function startReplicaSetController(ctx: ClusterContext): void {
       ) {
         return undefined;
       }
-      return nsKey(ev.object.metadata.namespace, ev.object.metadata.name ?? '');
+      return rsKey(ev.object.metadata.namespace, ev.object.metadata.name ?? '');
     })
     .watch('Pod', (ev) => podEventKeys(store, ev))
     .onReconcile((key) => syncReplicaSet(rsc, key));
 }
 
-function nsKey(namespace: string | undefined, name: string): string {
-  return `${namespace ?? 'default'}/${name}`;
+function rsKey(namespace: string | undefined, name: string): string {
+  return nsKey(namespace ?? 'default', name);
 }
 
 /**
@@ -106,16 +115,19 @@ function nsKey(namespace: string | undefined, name: string): string {
  * controls it (and the previous one if the owner changed); an orphan pod that was added or
  * relabelled wakes every ReplicaSet in its namespace whose selector matches, for adoption.
  */
-function podEventKeys(store: ApiStore, ev: WatchEvent): string[] {
+function podEventKeys(store: ApiStore, ev: WatchEvent): string[] | string | undefined {
   const pod = ev.object;
   const ns = pod.metadata.namespace;
-  const keys: string[] = [];
   const ref = controllerOf(pod);
   const oldRef = ev.old && controllerOf(ev.old);
-  if (oldRef && oldRef.kind === 'ReplicaSet' && oldRef.uid !== ref?.uid)
-    keys.push(nsKey(ns, oldRef.name));
+  const movedFrom =
+    oldRef && oldRef.kind === 'ReplicaSet' && oldRef.uid !== ref?.uid ? oldRef : undefined;
+  // The usual event (a pod of one ReplicaSet, which it still belongs to): one key, no array.
+  if (!movedFrom && ref) return ref.kind === 'ReplicaSet' ? rsKey(ns, ref.name) : undefined;
+  const keys: string[] = [];
+  if (movedFrom) keys.push(rsKey(ns, movedFrom.name));
   if (ref) {
-    if (ref.kind === 'ReplicaSet') keys.push(nsKey(ns, ref.name));
+    if (ref.kind === 'ReplicaSet') keys.push(rsKey(ns, ref.name));
     return keys;
   }
   if (ev.type === 'DELETED' || pod.metadata.deletionTimestamp) return keys;
@@ -128,7 +140,7 @@ function podEventKeys(store: ApiStore, ev: WatchEvent): string[] {
   for (const rs of store.list<ReplicaSetObj>('ReplicaSet', { namespace: ns ?? 'default' })) {
     const sel = selectorOf(rs);
     if (!sel.empty && sel.matches(pod.metadata.labels))
-      keys.push(nsKey(ns, rs.metadata.name ?? ''));
+      keys.push(rsKey(ns, rs.metadata.name ?? ''));
   }
   return keys;
 }
@@ -266,6 +278,34 @@ export function manageReplicas(
   return undefined;
 }
 
+/** What every pod stamped from one stored ReplicaSet version has in common, built once. */
+const podMetaMemo = new WeakMap<
+  ReplicaSetObj,
+  { generateName: string; ownerReferences: OwnerReference[] }
+>();
+
+/**
+ * `<rs>-` and the pod's owner references ([the controller reference]), the latter frozen: a
+ * ReplicaSet creates its pods in one sync, and they can all share one (immutable) list, as the
+ * store would freeze each pod's own copy anyway. For a stored (frozen) ReplicaSet only.
+ */
+function podMetaParts(rs: ReplicaSetObj): {
+  generateName: string;
+  ownerReferences: OwnerReference[];
+} {
+  const frozen = Object.isFrozen(rs);
+  let parts = frozen ? podMetaMemo.get(rs) : undefined;
+  if (!parts) {
+    const ownerReferences = [newControllerRef(rs)];
+    parts = { generateName: `${rs.metadata.name ?? ''}-`, ownerReferences };
+    if (frozen) {
+      deepFreeze(ownerReferences);
+      podMetaMemo.set(rs, parts);
+    }
+  }
+  return parts;
+}
+
 /**
  * Models controller_utils.go GetPodFromTemplate: labels, annotations and finalizers of the
  * template, `generateName: <rs>-`, the controller reference, and the pod spec. Upstream copies
@@ -274,13 +314,20 @@ export function manageReplicas(
  */
 export function podFromTemplate(rs: ReplicaSetObj): PodObj {
   const t = rs.spec?.template;
+  const shared = podMetaParts(rs);
   const metadata: PodObj['metadata'] = {
-    generateName: `${rs.metadata.name ?? ''}-`,
+    generateName: shared.generateName,
     namespace: rs.metadata.namespace ?? 'default',
-    ownerReferences: [newControllerRef(rs)],
+    ownerReferences: shared.ownerReferences,
   };
-  if (t?.metadata?.labels) metadata.labels = { ...t.metadata.labels };
-  if (t?.metadata?.annotations) metadata.annotations = { ...t.metadata.annotations };
+  // A stored template's labels and annotations are frozen: the pods share them as they are
+  // (nothing on the create path edits them), as they share its spec. That also lets whatever
+  // remembers results per labels object (validation, the label index) reuse them pod after pod.
+  const labels = t?.metadata?.labels;
+  if (labels) metadata.labels = Object.isFrozen(labels) ? labels : { ...labels };
+  const annotations = t?.metadata?.annotations;
+  if (annotations)
+    metadata.annotations = Object.isFrozen(annotations) ? annotations : { ...annotations };
   if (t?.metadata?.finalizers) metadata.finalizers = [...t.metadata.finalizers];
   return {
     apiVersion: 'v1',
@@ -392,6 +439,5 @@ function updateReplicaSetStatus(
   }
   const status: ReplicaSetStatus = { ...newStatus };
   if (generation) status.observedGeneration = generation;
-  const { resourceVersion: _rv, ...meta } = rs.metadata;
-  rsc.store.updateStatus({ ...rs, metadata: meta, status }, { actor: REPLICASET_CONTROLLER });
+  rsc.store.updateStatus(statusBody(rs, status), { actor: REPLICASET_CONTROLLER });
 }

@@ -15,6 +15,7 @@
  */
 import type { ApiStore } from '../api/store';
 import type { KObject, OwnerReference, WatchEvent } from '../api/types';
+import { nsKey } from '../api/types';
 import type { TimerHandle, VirtualClock } from '../sim/clock';
 import type { WorkSource } from '../sim/loop';
 
@@ -49,6 +50,8 @@ export class Controller implements WorkSource {
   private readonly failures = new Map<string, number>();
   private readonly unwatch: Array<() => void> = [];
   private reconcileFn: Reconcile = () => undefined;
+  /** The event loop's "this source has work" callback (see WorkSource.setReadyListener). */
+  private readyListener: (() => void) | undefined;
 
   constructor(
     readonly name: string,
@@ -92,6 +95,12 @@ export class Controller implements WorkSource {
     if (this.queued.has(key)) return;
     this.queued.add(key);
     this.queue.push(key);
+    // From no work to some: tell the event loop, which only looks at sources that said so.
+    if (this.queued.size === 1) this.readyListener?.();
+  }
+
+  setReadyListener(listener: () => void): void {
+    this.readyListener = listener;
   }
 
   /** Queue the key after a delay (replacing an earlier pending delay only if this one is sooner). */
@@ -175,7 +184,7 @@ export class Controller implements WorkSource {
 /** `namespace/name` (or `name` for cluster-scoped objects): client-go's MetaNamespaceKeyFunc. */
 export function keyFor(obj: KObject): string {
   const ns = obj.metadata.namespace;
-  return ns ? `${ns}/${obj.metadata.name ?? ''}` : (obj.metadata.name ?? '');
+  return ns ? nsKey(ns, obj.metadata.name ?? '') : (obj.metadata.name ?? '');
 }
 
 /** The key of the object's controller owner of the given kind, if any. */
@@ -189,5 +198,5 @@ export function ownerKey(obj: KObject, ownerKind: string): string | undefined {
   }
   if (!ref) return undefined;
   const ns = obj.metadata.namespace;
-  return ns ? `${ns}/${ref.name}` : ref.name;
+  return ns ? nsKey(ns, ref.name) : ref.name;
 }

@@ -35,6 +35,7 @@ export const EXPLAIN_ROOTS: Readonly<Record<string, string>> = {
   Deployment: 'Deployment',
   ReplicaSet: 'ReplicaSet',
   DaemonSet: 'DaemonSet',
+  Lease: 'Lease',
   EndpointSlice: 'EndpointSlice',
   Ingress: 'Ingress',
   IngressClass: 'IngressClass',
@@ -2854,6 +2855,71 @@ export const EXPLAIN_TYPES: Readonly<Record<string, ExplainType>> = {
         type: '[]string',
         description:
           'values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.',
+      },
+    ],
+  },
+  Lease: {
+    description: 'Lease defines a lease concept.',
+    fields: [
+      {
+        name: 'apiVersion',
+        type: 'string',
+        description:
+          'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+      },
+      {
+        name: 'kind',
+        type: 'string',
+        description:
+          'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+      },
+      {
+        name: 'metadata',
+        type: 'ObjectMeta',
+        description:
+          'More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+        ref: 'ObjectMeta',
+      },
+      {
+        name: 'spec',
+        type: 'LeaseSpec',
+        description:
+          'spec contains the specification of the Lease. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status',
+        ref: 'LeaseSpec',
+      },
+    ],
+  },
+  LeaseSpec: {
+    description: 'LeaseSpec is a specification of a Lease.',
+    fields: [
+      {
+        name: 'acquireTime',
+        type: 'string',
+        description: 'acquireTime is a time when the current lease was acquired.',
+        ref: 'MicroTime',
+      },
+      {
+        name: 'holderIdentity',
+        type: 'string',
+        description: 'holderIdentity contains the identity of the holder of a current lease.',
+      },
+      {
+        name: 'leaseDurationSeconds',
+        type: 'integer',
+        description:
+          'leaseDurationSeconds is a duration that candidates for a lease need to wait to force acquire it. This is measure against time of last observed renewTime.',
+      },
+      {
+        name: 'leaseTransitions',
+        type: 'integer',
+        description: 'leaseTransitions is the number of transitions of a lease between holders.',
+      },
+      {
+        name: 'renewTime',
+        type: 'string',
+        description:
+          'renewTime is a time when the current holder of a lease has last updated the lease.',
+        ref: 'MicroTime',
       },
     ],
   },

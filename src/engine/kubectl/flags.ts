@@ -11,6 +11,7 @@
  * `invalid argument "x" for "--replicas" flag: strconv.ParseInt: parsing "x": invalid syntax`);
  * kubectl.ts adds `error: ` and `See 'kubectl get --help' for usage.`.
  */
+import { parseGoDuration } from './go-duration';
 import type { FlagSpec, FlagValue, ParsedFlags } from './types';
 
 export class FlagError extends Error {}
@@ -70,6 +71,15 @@ function setValue(
       if (!Number.isSafeInteger(n))
         throw bad(`strconv.ParseInt: parsing "${raw}": value out of range`);
       values.set(spec.name, n);
+      break;
+    }
+    case 'duration': {
+      try {
+        parseGoDuration(raw);
+      } catch (e) {
+        throw bad((e as Error).message);
+      }
+      values.set(spec.name, raw);
       break;
     }
     case 'stringArray': {
@@ -166,6 +176,7 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
     string: (name) => String(value(name)),
     bool: (name) => value(name) === true,
     int: (name) => Number(value(name)),
+    duration: (name) => parseGoDuration(String(value(name))),
     strings: (name) => {
       const v = value(name);
       return Array.isArray(v) ? v : typeof v === 'string' && v !== '' ? [v] : [];

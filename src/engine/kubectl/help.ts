@@ -1,13 +1,20 @@
 /**
- * What `kubectl` alone and `kubectl --help` print: kubectl 1.30's root help, command groups and
- * all (staging/src/k8s.io/kubectl/pkg/cmd/cmd.go NewKubectlCommand's groups, rendered by
- * pkg/util/templates/templater.go). It lists every command real kubectl 1.30 has, including
- * those the simulation does not implement, so the learner sees the real map of the tool; the
- * empty "Subcommands provided by plugins:" group is kubectl's own (no plugins installed).
+ * kubectl's `--help` texts, as kubectl 1.30 renders them (pkg/util/templates/templater.go and
+ * help_flags_printer.go):
+ *  - `rootHelp()`: what `kubectl` alone and `kubectl --help` print, command groups and all
+ *    (cmd.go NewKubectlCommand's groups). It lists every command real kubectl 1.30 has, including
+ *    those the simulation does not implement, so the learner sees the real map of the tool; the
+ *    empty "Subcommands provided by plugins:" group is kubectl's own (no plugins installed);
+ *  - `commandHelp(spec)`: a command's help from its description, examples and flags.
  */
+import type { FlagSpec, KubectlCommand } from './types';
+
+/** The help's closing line for every command. */
+export const OPTIONS_TIP =
+  'Use "kubectl options" for a list of global command-line options (applies to all commands).\n';
 
 /** The root help text, ending with a newline. */
-export function kubectlHelp(): string {
+export function rootHelp(): string {
   return ROOT_HELP;
 }
 
@@ -81,3 +88,121 @@ Usage:
 Use "kubectl <command> --help" for more information about a given command.
 Use "kubectl options" for a list of global command-line options (applies to all commands).
 `;
+
+/** Every command kubectl 1.30 has (the root help's lists, and cobra's own), for suggestions. */
+export const KUBECTL_COMMAND_NAMES: readonly string[] = [
+  ...[...ROOT_HELP.matchAll(/^ {2}([a-z-]+) {2,}\S/gm)].map((m) => m[1] as string),
+  'help',
+  'options',
+];
+
+/** go-wordwrap WrapString: greedy, lines of at most `lim` characters, breaking at whitespace. */
+export function wordWrap(s: string, lim: number): string {
+  let out = '';
+  let current = 0;
+  let word = '';
+  let space = '';
+  for (const ch of s) {
+    if (ch === '\n') {
+      // Trailing blanks that would overflow the line are dropped.
+      if (word.length > 0 || current + space.length <= lim) out += space + word;
+      space = '';
+      word = '';
+      out += ch;
+      current = 0;
+    } else if (/\s/.test(ch) && ch !== '\u00a0') {
+      if (space.length === 0 || word.length > 0) {
+        current += space.length + word.length;
+        out += space + word;
+        space = '';
+        word = '';
+      }
+      space += ch;
+    } else {
+      word += ch;
+      if (current + space.length + word.length > lim && word.length < lim) {
+        out += '\n';
+        current = 0;
+        space = '';
+      }
+    }
+  }
+  if (word.length === 0) {
+    if (current + space.length <= lim) out += space;
+  } else out += space + word;
+  return out;
+}
+
+export interface HelpSpec {
+  /**
+   * The long description: its paragraphs, each as one line (templates.LongDesc indents all but
+   * the first by a space), or the text as kubectl prints it before wrapping, when it has
+   * preformatted lines (`kubectl describe`'s `$ kubectl describe TYPE NAME_PREFIX`).
+   */
+  long: string[] | string;
+  /** The examples, one per line (blank lines between examples). */
+  examples: string;
+  /** The flags to list (deprecated ones are hidden, as pflag hides them). */
+  flags: readonly FlagSpec[];
+  /** How a default prints when not as its type suggests (`--timeout=0s`, a Duration). */
+  defaults?: Record<string, string>;
+  /** The usage line after `kubectl `. */
+  usage: string;
+  /** Sub-commands (`Available Commands:`) and the command path for the `--help` hint. */
+  subcommands?: readonly KubectlCommand[];
+  path?: string;
+  /**
+   * The length of the longest sub-command name of the real command: kubectl pads the names to
+   * it (at least 11, cobra's minNamePadding) plus two, and the list here is trimmed to what the
+   * simulation implements (`create` has `poddisruptionbudget`, 19).
+   */
+  namePadding?: number;
+}
+
+/**
+ * A command's `--help` as kubectl 1.30 prints it in a terminal 120 columns or wider
+ * (templates.LongDesc/Examples, the usage template, HelpFlagPrinter with its 110-column flag
+ * text, term.NewResponsiveWriter wrapping at 120).
+ */
+export function commandHelp(spec: HelpSpec): string {
+  const long =
+    typeof spec.long === 'string'
+      ? spec.long
+      : spec.long.map((p, i) => (i === 0 ? p : ` ${p}`)).join('\n\n');
+  const examples = spec.examples
+    .split('\n')
+    .map((l) => `  ${l.trim()}`)
+    .join('\n');
+  const flags = [...spec.flags]
+    .filter((f) => !f.deprecated)
+    .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+    .map((f) => {
+      const shown =
+        spec.defaults?.[f.name] ??
+        (f.type === 'string'
+          ? `'${String(f.default ?? '')}'`
+          : f.type === 'stringArray'
+            ? '[]'
+            : String(f.default ?? (f.type === 'bool' ? false : 0)));
+      const head = `    ${f.short ? `-${f.short}, ` : ''}--${f.name}=${shown}:`;
+      const usage = wordWrap(f.usage.split('\n').join(' '), 110);
+      return `${head}\n\t${usage.replaceAll('\n', '\n\t')}`;
+    })
+    .join('\n\n');
+  let subs = '';
+  if (spec.subcommands && spec.subcommands.length > 0) {
+    const longest = Math.max(spec.namePadding ?? 0, ...spec.subcommands.map((c) => c.name.length));
+    const width = Math.max(11, longest) + 2;
+    const lines = spec.subcommands.map((c) => `  ${c.name.padEnd(width)} ${c.short}`);
+    subs = `Available Commands:\n${lines.join('\n')}\n\n`;
+  }
+  const hint =
+    subs && spec.path
+      ? `Use "${spec.path} <command> --help" for more information about a given command.\n`
+      : '';
+  const text =
+    `${long}\n\nExamples:\n${examples}\n\n${subs}Options:\n${flags}\n\n` +
+    `Usage:\n  kubectl ${spec.usage}\n\n${hint}` +
+    OPTIONS_TIP;
+  return wordWrap(text, 120);
+}

@@ -6,7 +6,9 @@
  *  - `kubectl CMD --help` / `-h`: the command's help (even with other, bad, flags on the line);
  *  - a command group without a sub-command (`kubectl rollout`): its help;
  *  - unknown command: `error: unknown command "gett" for "kubectl"` and cobra's "Did you mean
- *    this?" suggestions (Levenshtein distance ≤ 2, or a prefix);
+ *    this?" suggestions (Levenshtein distance ≤ 2, or a prefix) among kubectl 1.30's commands;
+ *    a real command the playground lacks (`edit`, `port-forward`) says it is not available;
+ *  - `kubectl help [COMMAND...]`: that command's help, as cobra's help command prints it;
  *  - flag errors: `error: unknown flag: --foo` + `See 'kubectl get --help' for usage.`;
  *  - a thrown ApiError: `Error from server (NotFound): ...` (api/errors.ts kubectlMessage);
  *  - a thrown KubectlError: `error: ...`.
@@ -17,7 +19,7 @@ import { isApiError, kubectlMessage } from '../api/errors';
 import type { CommandResult } from '../shell/types';
 import { COMMANDS } from './commands/index';
 import { FlagError, parseFlags } from './flags';
-import { kubectlHelp } from './help';
+import { KUBECTL_COMMAND_NAMES, rootHelp } from './help';
 import type { FlagSpec, KubectlCommand, KubectlEnv } from './types';
 import { KubectlError } from './types';
 
@@ -77,14 +79,13 @@ function levenshtein(a: string, b: string): number {
 }
 
 /** cobra's unknown-command error with its "Did you mean this?" suggestions. */
-function unknownCommand(word: string, path: string, list: readonly KubectlCommand[]): string {
-  const suggestions = list
+function unknownCommand(word: string, path: string, names: readonly string[]): string {
+  const suggestions = names
     .filter(
-      (c) =>
-        levenshtein(word.toLowerCase(), c.name) <= 2 ||
-        (word.length > 0 && c.name.startsWith(word.toLowerCase())),
+      (n) =>
+        levenshtein(word.toLowerCase(), n) <= 2 ||
+        (word.length > 0 && n.startsWith(word.toLowerCase())),
     )
-    .map((c) => c.name)
     .sort(); // cobra sorts commands by name (EnableCommandSorting)
   let msg = `error: unknown command "${word}" for "${path}"`;
   if (suggestions.length > 0)
@@ -129,10 +130,17 @@ function dispatch(argv: readonly string[], env: KubectlEnv): CommandResult {
   if (name === undefined) {
     const g = parseGlobal(leading, 'kubectl');
     if ('stderr' in g) return g;
-    return out(kubectlHelp());
+    return out(rootHelp());
   }
+  if (name === 'help') return helpCommand(rest.slice(1));
   const top = findCommand(COMMANDS, name);
-  if (!top) return err(unknownCommand(name, 'kubectl', COMMANDS));
+  if (!top) {
+    // A real kubectl 1.30 command the playground does not have: say so, rather than pretend it
+    // does not exist (which reads as a typo).
+    if (KUBECTL_COMMAND_NAMES.includes(name))
+      return err(`error: "kubectl ${name}" is not available in this playground\n`);
+    return err(unknownCommand(name, 'kubectl', KUBECTL_COMMAND_NAMES));
+  }
   let cmd: KubectlCommand = top;
   let path = `kubectl ${cmd.name}`;
   let words = rest.slice(1);
@@ -166,8 +174,11 @@ function dispatch(argv: readonly string[], env: KubectlEnv): CommandResult {
       (g) => !cmd.flags.some((f) => f.name === g.name || (g.short && f.short === g.short)),
     ),
   ];
-  // `--help` wins over everything else on the line, as cobra checks it first.
-  if ([...leading, ...words].some((w) => w === '-h' || w === '--help')) return out(cmd.help);
+  // `--help` wins over everything else on the line, as cobra checks it first; words after `--`
+  // are arguments (`kubectl exec POD -- ls --help` runs `ls --help`).
+  const dash = words.indexOf('--');
+  const flagWords = [...leading, ...(dash >= 0 ? words.slice(0, dash) : words)];
+  if (flagWords.some((w) => w === '-h' || w === '--help')) return out(cmd.help);
   let parsed;
   try {
     parsed = parseFlags([...leading, ...words], specs);
@@ -185,12 +196,25 @@ function dispatch(argv: readonly string[], env: KubectlEnv): CommandResult {
   const namespaceExplicit = parsed.flags.has('namespace');
   return cmd.run({
     env,
-    args: parsed.args,
-    dashArgs: parsed.dashArgs,
+    args: cmd.argsLenAtDash ? parsed.args : [...parsed.args, ...parsed.dashArgs],
+    dashArgs: cmd.argsLenAtDash ? parsed.dashArgs : [],
     flags: parsed.flags,
     namespace: namespaceExplicit ? parsed.flags.string('namespace') || 'default' : 'default',
     namespaceExplicit,
   });
+}
+
+/** cobra's `help [command]`: the named command's help, or the root's. */
+function helpCommand(words: readonly string[]): CommandResult {
+  let list: readonly KubectlCommand[] = COMMANDS;
+  let cmd: KubectlCommand | undefined;
+  for (const w of words) {
+    const next = findCommand(list, w);
+    if (!next) break;
+    cmd = next;
+    list = next.subcommands ?? [];
+  }
+  return out(cmd ? cmd.help : rootHelp());
 }
 
 function parseGlobal(words: string[], path: string): CommandResult | { ok: true } {

@@ -12,6 +12,8 @@
  */
 import { kindForResourceArg, KINDS } from '../api/kinds';
 import type { KindInfo } from '../api/kinds';
+import type { Selector } from '../api/selectors';
+import { parseSelector, SelectorParseError } from '../api/selectors';
 import type { KObject } from '../api/types';
 import { KubectlError } from './types';
 
@@ -43,22 +45,23 @@ export function parseTypeNameArgs(args: readonly string[]): ResourceRef[] {
         "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'",
       );
     }
+    // Models cli-runtime builder.go splitResourceTypeName.
     return args.map((a) => {
-      const i = a.indexOf('/');
-      const type = a.slice(0, i);
-      const name = a.slice(i + 1);
-      if (name === '')
+      const seg = a.split('/');
+      if (seg.length !== 2)
+        throw new KubectlError('arguments in resource/name form may not have more than one slash');
+      const [type, name] = seg as [string, string];
+      if (type === '' || name === '' || type.includes(','))
         throw new KubectlError(
-          `arguments in resource/name form must have a single resource and name`,
+          'arguments in resource/name form must have a single resource and name',
         );
       return { info: resolveResource(type), name };
     });
   }
   const [typeArg, ...names] = args as [string, ...string[]];
-  const infos = typeArg
-    .split(',')
-    .filter((t) => t !== '')
-    .map(resolveResource);
+  // SplitResourceArgument: every comma-separated word once, empty ones included (`pods,` names
+  // the type "", which the server does not have).
+  const infos = [...new Set(typeArg.split(','))].map(resolveResource);
   if (names.length === 0) return infos.map((info) => ({ info }));
   const out: ResourceRef[] = [];
   for (const info of infos) for (const name of names) out.push({ info, name });
@@ -77,4 +80,14 @@ export function kindSlashName(obj: KObject): string {
 export function kindDotGroup(info: KindInfo): string {
   const kind = info.kind.toLowerCase();
   return info.group ? `${kind}.${info.group}` : kind;
+}
+
+/** A `-l` selector, or the parse error as kubectl prints it (`error: ...`). */
+export function compileSelector(text: string): Selector {
+  try {
+    return parseSelector(text);
+  } catch (e) {
+    if (e instanceof SelectorParseError) throw new KubectlError(e.message);
+    throw e;
+  }
 }

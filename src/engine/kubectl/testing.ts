@@ -11,6 +11,7 @@ import type { Cluster } from '../cluster';
 import { createCluster } from '../cluster';
 import type { ClusterOptions } from '../cluster-config';
 import { MemoryWorkspace } from '../shell/workspace';
+import { shellWords } from './change-cause';
 import type { CommandResult } from '../shell/types';
 import { kubectlEnvFor } from './env';
 import { runKubectl } from './kubectl';
@@ -33,49 +34,11 @@ export function kubectlFixture(
     workspace,
     run: (line, stdin) =>
       runKubectl(
-        splitWords(line),
+        shellWords(line),
         kubectlEnvFor(cluster, workspace, {
           commandLine: `kubectl ${line}`,
           ...(stdin !== undefined ? { stdin } : {}),
         }),
       ),
   };
-}
-
-/** Split a line into words as a shell would for simple cases: blanks, '…', "…", backslash. */
-export function splitWords(line: string): string[] {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (c === "'") {
-      const end = line.indexOf("'", i + 1);
-      if (end < 0) throw new Error(`unterminated ' in ${line}`);
-      cur += line.slice(i + 1, end);
-      i = end;
-      inWord = true;
-    } else if (c === '"') {
-      i++;
-      while (i < line.length && line[i] !== '"') {
-        if (line[i] === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1] as string)) i++;
-        cur += line[i];
-        i++;
-      }
-      if (i >= line.length) throw new Error(`unterminated " in ${line}`);
-      inWord = true;
-    } else if (c === '\\' && i + 1 < line.length) {
-      cur += line[++i];
-      inWord = true;
-    } else if (c === ' ' || c === '\t' || c === '\n') {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(cur);
-  return words;
 }

@@ -10,7 +10,8 @@ import type { ClusterContext } from '../context';
 import type { VirtualClock } from '../sim/clock';
 import type { CommandResult, Workspace } from '../shell/types';
 
-export type FlagType = 'bool' | 'string' | 'int' | 'stringArray' | 'stringToString';
+/** pflag's value types; `duration` is a Go time.Duration (`30s`, `1m30s`), kept as typed. */
+export type FlagType = 'bool' | 'string' | 'int' | 'duration' | 'stringArray' | 'stringToString';
 export type FlagValue = string | number | boolean | string[] | Record<string, string>;
 
 export interface FlagSpec {
@@ -33,6 +34,8 @@ export interface ParsedFlags {
   string(name: string): string;
   bool(name: string): boolean;
   int(name: string): number;
+  /** A `duration` flag's value in milliseconds. */
+  duration(name: string): number;
   strings(name: string): string[];
   map(name: string): Record<string, string>;
 }
@@ -57,9 +60,15 @@ export interface KubectlEnv {
 
 export interface CommandContext {
   env: KubectlEnv;
-  /** Positional arguments before `--`. */
+  /**
+   * Positional arguments. For a command with `argsLenAtDash`, only those before `--`; for every
+   * other command the words after `--` follow them, as cobra passes them (`kubectl get -- pods`).
+   */
   args: string[];
-  /** Arguments after `--` (`kubectl exec POD -- sh`, `kubectl run x --image=y -- sleep 10`). */
+  /**
+   * Arguments after `--` (`kubectl exec POD -- sh`, `kubectl run x --image=y -- sleep 10`), for a
+   * command with `argsLenAtDash`; always empty for the others.
+   */
   dashArgs: string[];
   flags: ParsedFlags;
   /** `-n/--namespace`, or `default`. */
@@ -78,6 +87,11 @@ export interface KubectlCommand {
   help: string;
   /** Command-local flags (global ones such as -n, -h are added by kubectl.ts). */
   flags: FlagSpec[];
+  /**
+   * The command reads cobra's `ArgsLenAtDash` (exec, run, create deployment): the words after
+   * `--` arrive apart, in `dashArgs`. Other commands get them appended to `args`.
+   */
+  argsLenAtDash?: boolean;
   /** Sub-commands: `rollout status`, `set image`, `config view`, `create deployment`. */
   subcommands?: KubectlCommand[];
   /** Absent for pure groups (`kubectl rollout` alone prints its help). */
@@ -95,4 +109,12 @@ export class KubectlError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * cmdutil.UsageErrorf: the message, then a pointer to the command's help:
+ * `See 'kubectl logs -h' for help and examples`. `command` is the path after `kubectl`.
+ */
+export function usageError(command: string, message: string): KubectlError {
+  return new KubectlError(`${message}\nSee 'kubectl ${command} -h' for help and examples`);
 }

@@ -37,6 +37,11 @@ export interface InterpreterHost {
   readonly fs: VirtualFs;
   /** Shell variables (the environment included). */
   readonly vars: Map<string, string>;
+  /**
+   * The names of the exported variables, in the order they were exported: what a command sees
+   * in its environment (`env`). `export` adds to it, `unset` removes from it.
+   */
+  readonly exported: string[];
   cwd(): string;
   /** The command `name` (a builtin or a binary on PATH), or undefined: not found. */
   lookup(name: string): Tool | undefined;
@@ -74,6 +79,8 @@ export class Interpreter {
   /** `$?`. */
   status = 0;
   private ctx: Ctx | undefined;
+  /** `alias k=kubectl`. */
+  private readonly aliases = new Map<string, string>();
 
   constructor(private readonly host: InterpreterHost) {}
 
@@ -411,7 +418,7 @@ export class Interpreter {
     this.c.err = err;
     let argv: string[];
     try {
-      argv = expandWords(cmd.words, env);
+      argv = expandWords(this.expandAlias(cmd.words), env);
     } finally {
       this.c.err = savedErr;
     }
@@ -423,6 +430,7 @@ export class Interpreter {
         : this.status;
     }
     const name = argv[0] as string;
+    if (name === 'alias') return this.alias(argv, err, out);
     const builtin = this.builtin(name, argv, err);
     if (builtin !== undefined) return builtin;
     const tool = this.host.lookup(name);
@@ -430,10 +438,80 @@ export class Interpreter {
       err.buf.push(this.host.messages.notFound(name) + '\n');
       return 127;
     }
-    const r = tool(argv, { stdin, tty: out.kind === 'term' && this.c.tty });
-    if (r.stdout) out.buf.push(r.stdout);
-    if (r.stderr) err.buf.push(r.stderr);
-    return r.exitCode;
+    // `FOO=bar cmd`: the assignments are in cmd's environment only.
+    const restore = this.exportTemporarily(assigned);
+    try {
+      const r = tool(argv, { stdin, tty: out.kind === 'term' && this.c.tty });
+      if (r.stdout) out.buf.push(r.stdout);
+      if (r.stderr) err.buf.push(r.stderr);
+      return r.exitCode;
+    } finally {
+      restore();
+    }
+  }
+
+  /**
+   * Alias substitution of a command's first word, when it is a plain unquoted word naming an
+   * alias. Simplified: bash substitutes text before parsing; here an alias must be a simple
+   * command (`alias k=kubectl`, `alias kgp='kubectl get pods'`), and a word is substituted once.
+   */
+  private expandAlias(words: Word[], seen = new Set<string>()): Word[] {
+    const first = words[0];
+    const part = first?.length === 1 ? first[0] : undefined;
+    if (!part || part.k !== 'lit' || part.q) return words;
+    const value = this.aliases.get(part.text);
+    if (value === undefined || seen.has(part.text)) return words;
+    const parsed = parseAtEof(value);
+    if (!parsed.ok || parsed.list.length !== 1) return words;
+    const [ao] = parsed.list as [List[number]];
+    const [only] = ao.first.commands;
+    if (ao.rest.length > 0 || ao.first.commands.length !== 1 || only?.type !== 'simple')
+      return words;
+    if (only.assigns.length > 0 || only.redirects.length > 0) return words;
+    seen.add(part.text);
+    return [...this.expandAlias(only.words, seen), ...words.slice(1)];
+  }
+
+  /** `alias`, `alias k=kubectl`, `alias k`. */
+  private alias(argv: string[], err: Sink, out: Sink): number {
+    const show = (n: string, v: string): string => `alias ${n}='${v.replaceAll("'", "'\\''")}'\n`;
+    if (argv.length === 1) {
+      for (const n of [...this.aliases.keys()].sort()) out.buf.push(show(n, this.aliases.get(n)!));
+      return 0;
+    }
+    let status = 0;
+    for (const a of argv.slice(1)) {
+      const eq = a.indexOf('=');
+      if (eq > 0) this.aliases.set(a.slice(0, eq), a.slice(eq + 1));
+      else if (this.aliases.has(a)) out.buf.push(show(a, this.aliases.get(a)!));
+      else {
+        err.buf.push(`${this.host.messages.prefix()}alias: ${a}: not found\n`);
+        status = 1;
+      }
+    }
+    return status;
+  }
+
+  /** Set and export `assigned` for one command; the returned function puts things back. */
+  private exportTemporarily(assigned: ReadonlyArray<readonly [string, string]>): () => void {
+    if (assigned.length === 0) return () => {};
+    const { vars, exported } = this.host;
+    const before = assigned.map(([k]) => [k, vars.get(k), exported.includes(k)] as const);
+    for (const [k, v] of assigned) {
+      vars.set(k, v);
+      if (!exported.includes(k)) exported.push(k);
+    }
+    return () => {
+      for (const [k, v, wasExported] of before.reverse()) {
+        if (v === undefined) vars.delete(k);
+        else vars.set(k, v);
+        if (!wasExported) exported.splice(exported.indexOf(k), 1);
+      }
+    };
+  }
+
+  private exportVar(name: string): void {
+    if (!this.host.exported.includes(name)) this.host.exported.push(name);
   }
 
   /** Builtins that change the shell itself; undefined when `name` is not one. */
@@ -458,12 +536,30 @@ export class Interpreter {
         for (const a of argv.slice(1)) {
           if (a.startsWith('-')) continue;
           const eq = a.indexOf('=');
-          if (eq > 0) this.host.vars.set(a.slice(0, eq), a.slice(eq + 1));
+          const key = eq > 0 ? a.slice(0, eq) : a;
+          if (eq > 0) this.host.vars.set(key, a.slice(eq + 1));
+          if (name === 'export') this.exportVar(key);
         }
         return 0;
       }
+      case 'unalias': {
+        let status = 0;
+        for (const a of argv.slice(1)) {
+          if (a === '-a') this.aliases.clear();
+          else if (!this.aliases.delete(a)) {
+            err.buf.push(`${m.prefix()}unalias: ${a}: not found\n`);
+            status = 1;
+          }
+        }
+        return status;
+      }
       case 'unset':
-        for (const a of argv.slice(1)) if (!a.startsWith('-')) this.host.vars.delete(a);
+        for (const a of argv.slice(1)) {
+          if (a.startsWith('-')) continue;
+          this.host.vars.delete(a);
+          const i = this.host.exported.indexOf(a);
+          if (i >= 0) this.host.exported.splice(i, 1);
+        }
         return 0;
       case ':':
       case 'true':

@@ -433,3 +433,101 @@ describe('registered host tools', () => {
     expect(shell.run('playground-test-tool a b').stdout).toBe('master:a,b\n');
   });
 });
+
+describe('environment, aliases and commands named by a path', () => {
+  it('export puts a variable in the environment; unset takes it out', () => {
+    const { shell } = setup();
+    expect(
+      transcript(shell, [
+        'X=1',
+        'env | grep ^X=',
+        'export X',
+        'env | grep ^X=',
+        'export Y=2',
+        'printenv Y',
+        'unset Y',
+        'printenv Y',
+      ]),
+    ).toBe(
+      [
+        '[root@master test]# X=1',
+        '[root@master test]# env | grep ^X=',
+        '[root@master test]# export X',
+        '[root@master test]# env | grep ^X=',
+        'X=1',
+        '[root@master test]# export Y=2',
+        '[root@master test]# printenv Y',
+        '2',
+        '[root@master test]# unset Y',
+        '[root@master test]# printenv Y',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('FOO=bar cmd: the assignment is in that command’s environment only', () => {
+    const { shell } = setup();
+    expect(transcript(shell, ['FOO=bar env | grep FOO', 'echo "[$FOO]"'])).toBe(
+      [
+        '[root@master test]# FOO=bar env | grep FOO',
+        'FOO=bar',
+        '[root@master test]# echo "[$FOO]"',
+        '[]',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('alias k=kubectl, as learners set it up; unalias; errors', () => {
+    const { shell } = setup();
+    expect(
+      transcript(shell, [
+        'alias k=kubectl',
+        "alias kn='kubectl get ns'",
+        'alias',
+        'k get ns default',
+        'kn kube-public --no-headers',
+        'alias nope',
+        'unalias k',
+        'k version',
+      ]),
+    ).toBe(
+      [
+        '[root@master test]# alias k=kubectl',
+        "[root@master test]# alias kn='kubectl get ns'",
+        '[root@master test]# alias',
+        "alias k='kubectl'",
+        "alias kn='kubectl get ns'",
+        '[root@master test]# k get ns default',
+        'NAME      STATUS   AGE',
+        'default   Active   10m',
+        '[root@master test]# kn kube-public --no-headers',
+        'kube-public   Active   10m',
+        '[root@master test]# alias nope',
+        'bash: alias: nope: not found',
+        '[root@master test]# unalias k',
+        '[root@master test]# k version',
+        'bash: k: command not found',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it.each([
+    ['./foo', 'bash: ./foo: No such file or directory\n', 127],
+    ['./x.yml', 'bash: ./x.yml: Permission denied\n', 126],
+    ['/root', 'bash: /root: Is a directory\n', 126],
+    ['/opt/kubectl version --client', 'bash: /opt/kubectl: No such file or directory\n', 127],
+  ])('%s', (input, stderr, exitCode) => {
+    const { shell } = setup({ 'x.yml': 'a: 1\n' });
+    expect(shell.run(input)).toMatchObject({ stdout: '', stderr, exitCode });
+  });
+
+  it('/usr/bin/kubectl is kubectl', () => {
+    const { shell } = setup();
+    expect(shell.run('/usr/bin/kubectl get ns default --no-headers')).toMatchObject({
+      stdout: 'default   Active   10m\n',
+      exitCode: 0,
+    });
+  });
+});

@@ -62,6 +62,9 @@ export function registerHostTool(name: string, tool: HostTool): void {
 }
 
 const KERNEL = '5.15.0-107-generic';
+const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** Where the nodes' commands live: `/usr/bin/kubectl` runs kubectl. */
+const BIN_DIRS = new Set(PATH.split(':'));
 const HOME = '/root';
 
 /** One bash process: on a node, with its working directory and variables. */
@@ -232,15 +235,26 @@ export class Shell {
     const pid = this.nextPid;
     this.nextPid += 37;
     const tools = this.toolsFor(frame, fs);
+    // A command named by a path (`./x`, `/usr/bin/kubectl`): the tool when the path is where
+    // the binary lives, otherwise bash's error for what is (or is not) at that path.
+    const pathTool = (name: string): Tool => {
+      const abs = resolvePath(frame.cwd, name);
+      const tool = tools.get(basename(abs));
+      if (tool && BIN_DIRS.has(abs.slice(0, abs.lastIndexOf('/')))) return tool;
+      const [why, code] = fs.isDir(abs)
+        ? ['Is a directory', 126]
+        : fs.read(abs) !== undefined
+          ? ['Permission denied', 126]
+          : ['No such file or directory', 127];
+      return () => ({ stdout: '', stderr: `bash: ${name}: ${why}\n`, exitCode: code });
+    };
     frame.interp = new Interpreter({
       messages: dialectMessages('bash'),
       fs,
       vars,
+      exported,
       cwd: () => frame.cwd,
-      lookup: (name) => {
-        const n = name.includes('/') ? basename(name) : name;
-        return tools.get(n);
-      },
+      lookup: (name) => (name.includes('/') ? pathTool(name) : tools.get(name)),
       shellName: 'bash',
       pid,
       glob: (re, typed) => {

@@ -5,6 +5,14 @@
  *
  * Algorithm: sfc32 seeded through splitmix32 — small, fast, and good enough for a simulator.
  */
+/**
+ * Up to this length V8 builds a concatenation as one flat string (its ConsString::kMinLength is
+ * 13): no rope nodes to avoid.
+ */
+const SHORT_STRING = 12;
+/** One reusable character-code buffer per length string() is asked for (the buffer is filled whole). */
+const scratch = new Map<number, number[]>();
+
 export class Rng {
   private a: number;
   private b: number;
@@ -21,22 +29,29 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
+    this.a = next() | 0;
+    this.b = next() | 0;
+    this.c = next() | 0;
+    this.d = next() | 0;
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
-  /** A uniformly distributed 32-bit unsigned integer. */
+  /**
+   * A uniformly distributed 32-bit unsigned integer.
+   *
+   * The state words are kept as signed 32-bit integers (`| 0`): the same 32 bits as unsigned
+   * ones, and every operation here works on the bits alone, so the sequence is the same. Signed,
+   * they fit V8's small integers; unsigned, half of them did not, and every update of a field
+   * allocated a number box (the scheduler draws for each tie, kubelets 64 times per container).
+   */
   nextUint32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
     this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
-    return t;
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
   }
 
   /** A float in [0, 1). */
@@ -74,9 +89,21 @@ export class Rng {
 
   /** n characters drawn from alphabet. */
   string(alphabet: string, n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i++) s += alphabet[this.int(alphabet.length)];
-    return s;
+    if (n <= SHORT_STRING) {
+      let s = '';
+      for (let i = 0; i < n; i++) s += alphabet[this.int(alphabet.length)];
+      return s;
+    }
+    // The same draws and characters, written as UTF-16 code units and made into one flat string.
+    // Appending one character at a time to a longer string (a 64-digit container ID) leaves a
+    // chain of one rope node per character that lives as long as the string: ~1.7 kB per ID.
+    let codes = scratch.get(n);
+    if (!codes) {
+      codes = new Array<number>(n).fill(0);
+      if (n <= 256) scratch.set(n, codes);
+    }
+    for (let i = 0; i < n; i++) codes[i] = alphabet.charCodeAt(this.int(alphabet.length));
+    return String.fromCharCode.apply(null, codes);
   }
 
   /** An independent stream derived from this one and a label (so adding draws in one subsystem

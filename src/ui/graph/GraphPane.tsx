@@ -1,10 +1,14 @@
-import { ClusterList } from '../ClusterList';
-import { usePlayground } from '../host/context';
-import { useClusterStore } from '../state/cluster-store';
+import { Suspense, lazy } from 'react';
 
-/** The Cluster graph pane (today the plain node/pod list; React Flow replaces it). */
+// React Flow loads with the graph, after the page's first paint: it is not part of the initial
+// JavaScript the page needs to show its frame, terminal and header.
+const ClusterFlow = lazy(() => import('./ClusterFlow'));
+
+/** The Cluster graph pane: nodes, their pods, services, ownership; live. */
 export function GraphPane() {
-  const host = usePlayground();
-  const version = useClusterStore((s) => s.version);
-  return <ClusterList cluster={host.cluster} version={version} />;
+  return (
+    <Suspense fallback={<p className="pane-placeholder">Loading the cluster graph…</p>}>
+      <ClusterFlow />
+    </Suspense>
+  );
 }

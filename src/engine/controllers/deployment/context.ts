@@ -9,7 +9,7 @@
  */
 import type { ApiStore } from '../../api/store';
 import type { KObject } from '../../api/types';
-import { deepClone, deepEqual } from '../../api/types';
+import { deepEqual, statusBody } from '../../api/types';
 import type { EventRecorder } from '../events';
 import type { Controller } from '../runner';
 import type { DeploymentObj, ReplicaSetObj } from './util';
@@ -24,6 +24,7 @@ export interface DeploymentControllerContext {
 }
 
 const opts = { actor: DEPLOYMENT_CONTROLLER };
+const transferOpts = { actor: DEPLOYMENT_CONTROLLER, transfer: true };
 
 /** The stored version of an object (fresh from the store), or the given one if it is gone. */
 export function fresh<T extends KObject>(dc: DeploymentControllerContext, obj: T): T {
@@ -37,11 +38,12 @@ export function updateReplicaSet(
   return dc.store.update(rs, opts);
 }
 
+/** Create a ReplicaSet built for the call (nothing in it shared): handed over, not copied. */
 export function createReplicaSet(
   dc: DeploymentControllerContext,
   rs: ReplicaSetObj,
 ): ReplicaSetObj {
-  return dc.store.create(rs, opts);
+  return dc.store.create(rs, transferOpts);
 }
 
 /**
@@ -53,11 +55,16 @@ export function updateDeploymentStatus(dc: DeploymentControllerContext, d: Deplo
   let cur = dc.store.get<DeploymentObj>('Deployment', d.metadata.namespace, d.metadata.name ?? '');
   if (!cur) return;
   if (!deepEqual(cur.metadata.annotations ?? {}, d.metadata.annotations ?? {})) {
-    const copy = deepClone(cur);
-    copy.metadata.annotations = { ...d.metadata.annotations };
-    cur = dc.store.update(copy, opts);
+    // The stored object with the new annotations: a copy of its top level and metadata only,
+    // handed over, so the update shares the stored (frozen) spec and status instead of copying
+    // and freezing the whole template again. A metadata-only update leaves those untouched (the
+    // body is the stored one, so neither defaulting nor validation edits it).
+    const copy: DeploymentObj = {
+      ...cur,
+      metadata: { ...cur.metadata, annotations: { ...d.metadata.annotations } },
+    };
+    cur = dc.store.update(copy, transferOpts);
   }
   if (deepEqual(cur.status, d.status)) return;
-  const { resourceVersion: _rv, ...meta } = cur.metadata;
-  dc.store.updateStatus({ ...cur, metadata: meta, status: d.status }, opts);
+  dc.store.updateStatus(statusBody(cur, d.status), opts);
 }

@@ -21,7 +21,7 @@
  */
 import type { Pod } from 'kubernetes-types/core/v1';
 import type { KObject } from '../../api/types';
-import { controllerOf, deepEqual, splitNsName } from '../../api/types';
+import { controllerOf, deepEqual, nsKey, splitNsName } from '../../api/types';
 import type { ClusterContext } from '../../context';
 import type { ReconcileResult } from '../runner';
 import { keyFor } from '../runner';
@@ -49,7 +49,7 @@ export function startDeploymentController(ctx: ClusterContext): void {
   const deploymentKeyOf = (rs: ReplicaSetObj | undefined): string | undefined => {
     const ref = rs && controllerOf(rs);
     if (!ref || ref.kind !== 'Deployment') return undefined;
-    return `${rs.metadata.namespace ?? 'default'}/${ref.name}`;
+    return nsKey(rs.metadata.namespace ?? 'default', ref.name);
   };
 
   controller
@@ -69,13 +69,11 @@ export function startDeploymentController(ctx: ClusterContext): void {
       return keyFor(ev.object);
     })
     .watch('ReplicaSet', (ev) => {
-      // An update that moved the ReplicaSet to another owner wakes both.
-      const keys = new Set<string>();
-      for (const rs of [ev.old, ev.object] as Array<ReplicaSetObj | undefined>) {
-        const k = deploymentKeyOf(rs);
-        if (k) keys.add(k);
-      }
-      return keys;
+      // An update that moved the ReplicaSet to another owner wakes both (old first).
+      const before = deploymentKeyOf(ev.old as ReplicaSetObj | undefined);
+      const now = deploymentKeyOf(ev.object as ReplicaSetObj);
+      if (before === undefined || before === now) return now;
+      return now === undefined ? before : [before, now];
     })
     .watch('Pod', (ev) => {
       // Upstream's deletePod: only Recreate cares about pods, waiting for the old ones to go.
@@ -133,18 +131,18 @@ export function syncDeployment(
   const { namespace, name } = splitNsName(key);
   const stored = dc.store.get<DeploymentObj>('Deployment', namespace, name);
   if (!stored) return;
-  // The working copy: annotations and status are edited in place, as upstream's `d`. The spec is
-  // never written by the controller, so it stays the stored (frozen) object.
-  const d: DeploymentObj = {
-    ...stored,
-    metadata: {
-      ...stored.metadata,
-      ...(stored.metadata.annotations ? { annotations: { ...stored.metadata.annotations } } : {}),
-    },
-  };
-  // A shallow copy is enough: the sync functions set status fields and replace the conditions
-  // array, never edit a condition in place, so the stored (frozen) entries can be shared.
-  if (stored.status) d.status = { ...stored.status };
+  // The working copy, as upstream's `d`: the sync functions replace its status and edit it, and
+  // edit its revision annotation. It starts out sharing the stored (frozen) metadata and status;
+  // the first edit of either copies it (statusOf in sync.ts, setDeploymentRevision in util.ts),
+  // so a sync that changes nothing copies nothing. (Copying a frozen object is slow in V8, and
+  // most syncs only read.) Nothing looks at the working copy's own key order.
+  const d = {
+    apiVersion: stored.apiVersion,
+    kind: stored.kind,
+    metadata: stored.metadata,
+  } as DeploymentObj;
+  if (stored.spec) d.spec = stored.spec;
+  if (stored.status) d.status = stored.status;
 
   if (isUnset(d.spec?.selector)) {
     dc.recorder.event(

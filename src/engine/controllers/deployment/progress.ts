@@ -89,7 +89,7 @@ export function syncRolloutStatus(
     }
   }
 
-  const failure = getReplicaFailures(current, newRS)[0];
+  const failure = firstReplicaFailure(current, newRS);
   if (failure) setDeploymentCondition(newStatus, failure);
   else removeDeploymentCondition(newStatus, 'ReplicaFailure');
 
@@ -119,18 +119,22 @@ function replicaSetToDeploymentCondition(c: ReplicaSetCondition): DeploymentCond
   return out;
 }
 
-/** progress.go getReplicaFailures: the new ReplicaSet's ReplicaFailure, else an old one's. */
-function getReplicaFailures(
+/**
+ * progress.go getReplicaFailures(...)[0], which is all syncRolloutStatus uses: the new
+ * ReplicaSet's ReplicaFailure condition, else the first old one's, as a Deployment condition.
+ */
+function firstReplicaFailure(
   allRSs: ReadonlyArray<ReplicaSetObj | undefined>,
   newRS: ReplicaSetObj | undefined,
-): DeploymentCondition[] {
-  const failures = (rs: ReplicaSetObj | undefined): DeploymentCondition[] =>
-    (rs?.status?.conditions ?? [])
-      .filter((c) => c.type === 'ReplicaFailure')
-      .map(replicaSetToDeploymentCondition);
-  const fromNew = failures(newRS);
-  if (fromNew.length > 0) return fromNew;
-  return allRSs.flatMap(failures);
+): DeploymentCondition | undefined {
+  const failureOf = (rs: ReplicaSetObj | undefined): ReplicaSetCondition | undefined => {
+    const conds = rs?.status?.conditions;
+    if (conds) for (const c of conds) if (c.type === 'ReplicaFailure') return c;
+    return undefined;
+  };
+  let found = failureOf(newRS);
+  for (let i = 0; !found && i < allRSs.length; i++) found = failureOf(allRSs[i]);
+  return found && replicaSetToDeploymentCondition(found);
 }
 
 /**

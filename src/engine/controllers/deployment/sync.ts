@@ -50,9 +50,15 @@ import {
   setReplicasAnnotations,
 } from './util';
 
-/** The working status of `d`, created if absent (upstream's status is a value, never nil). */
+/**
+ * The working status of `d`, to edit: created if absent (upstream's status is a value, never
+ * nil), copied first if it is still the stored (frozen) one. A shallow copy is enough: the sync
+ * functions set status fields and replace the conditions array, never edit a condition in place.
+ */
 export function statusOf(d: DeploymentObj): DeploymentStatus {
-  return (d.status ??= {});
+  if (!d.status) d.status = {};
+  else if (Object.isFrozen(d.status)) d.status = { ...d.status };
+  return d.status;
 }
 
 /**
@@ -105,22 +111,25 @@ export function getNewReplicaSet(
   const now = dc.now();
 
   if (existing) {
-    // Copy only what setNewReplicaSetAnnotations and the minReadySeconds sync may edit (the
-    // annotations, the spec's top level): this runs on every sync, and the template stays as
-    // stored. The store copies whatever it is given, if it comes to an update.
-    const rsCopy: ReplicaSetObj = {
-      ...existing,
-      metadata: {
-        ...existing.metadata,
-        ...(existing.metadata.annotations
-          ? { annotations: { ...existing.metadata.annotations } }
-          : {}),
-      },
-    };
-    if (existing.spec) rsCopy.spec = { ...existing.spec };
-    const annotationsUpdated = setNewReplicaSetAnnotations(d, rsCopy, newRevision, true);
-    const minReadyNeedsUpdate = minReadySeconds(rsCopy) !== minReadySeconds(d);
+    // setNewReplicaSetAnnotations edits only the annotations: it is run on a copy of them alone
+    // (in a stand-in object), and the ReplicaSet itself is copied only when it must be updated.
+    // This runs twice in every sync, and copying the frozen stored object is the slow part.
+    const probe = {
+      metadata: existing.metadata.annotations
+        ? { annotations: { ...existing.metadata.annotations } }
+        : {},
+    } as ReplicaSetObj;
+    const annotationsUpdated = setNewReplicaSetAnnotations(d, probe, newRevision, true);
+    const annotations = probe.metadata.annotations;
+    const minReadyNeedsUpdate = minReadySeconds(existing) !== minReadySeconds(d);
     if (annotationsUpdated || minReadyNeedsUpdate) {
+      // The same copy as always: the annotations just edited, the spec's top level (the template
+      // stays as stored). The store copies whatever it is given.
+      const rsCopy: ReplicaSetObj = {
+        ...existing,
+        metadata: { ...existing.metadata, ...(annotations ? { annotations } : {}) },
+      };
+      if (existing.spec) rsCopy.spec = { ...existing.spec };
       if (rsCopy.spec) {
         if (minReadySeconds(d) > 0) rsCopy.spec.minReadySeconds = minReadySeconds(d);
         else delete rsCopy.spec.minReadySeconds;
@@ -128,14 +137,11 @@ export function getNewReplicaSet(
       // The Deployment's revision follows on the next sync, which this update triggers.
       return updateReplicaSet(dc, rsCopy);
     }
-    let needsUpdate = setDeploymentRevision(
-      d,
-      rsCopy.metadata.annotations?.[REVISION_ANNOTATION] ?? '',
-    );
+    let needsUpdate = setDeploymentRevision(d, annotations?.[REVISION_ANNOTATION] ?? '');
     // A Deployment without a Progressing condition (e.g. one that had no deadline) starts being
     // tracked from the moment its new ReplicaSet is first noticed.
     if (hasProgressDeadline(d) && !getDeploymentCondition(d.status, 'Progressing')) {
-      const msg = `Found new replica set "${rsCopy.metadata.name ?? ''}"`;
+      const msg = `Found new replica set "${existing.metadata.name ?? ''}"`;
       setDeploymentCondition(
         statusOf(d),
         newDeploymentCondition('Progressing', 'True', REASON.FoundNewRS, msg, now),
@@ -398,7 +404,9 @@ export function calculateStatus(
   put('readyReplicas', getReadyReplicaCountForReplicaSets(allRSs));
   put('availableReplicas', available);
   put('unavailableReplicas', unavailable);
-  if (d.status?.conditions) status.conditions = d.status.conditions.map((c) => ({ ...c }));
+  // The conditions themselves are shared, not copied: they are frozen (stored) or fresh, and the
+  // status helpers replace a condition rather than edit one (setDeploymentCondition).
+  if (d.status?.conditions) status.conditions = d.status.conditions.slice();
   if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
 
   if (available >= desiredReplicas(d) - maxUnavailable(d)) {
@@ -448,7 +456,10 @@ export function isScalingEvent(
   rsList: readonly ReplicaSetObj[],
 ): boolean {
   const { newRS, oldRSs } = getAllReplicaSetsAndSyncRevision(dc, d, rsList, false);
-  for (const rs of filterActiveReplicaSets([...oldRSs, newRS])) {
+  // The active ones among [...oldRSs, newRS], in that order (without building the list).
+  for (let i = 0; i <= oldRSs.length; i++) {
+    const rs = i < oldRSs.length ? oldRSs[i] : newRS;
+    if (!rs || rsReplicas(rs) <= 0) continue;
     const desired = getDesiredReplicasAnnotation(rs);
     if (desired === undefined) continue;
     if (desired !== desiredReplicas(d)) return true;

@@ -13,8 +13,10 @@ import {
   maxUnavailable,
   newRSNewReplicas,
   resolveFenceposts,
+  setDeploymentRevision,
   setNewReplicaSetAnnotations,
 } from './util';
+import { deepFreeze } from '../../api/types';
 
 function template(image: string, hash?: string): PodTemplateSpec {
   return {
@@ -224,4 +226,44 @@ describe('GetProportion (§6.3 proportional scaling)', () => {
     expect(getProportion(old, d, -13, -10)).toBe(-3);
     expect(getProportion(rs('web-z', { replicas: 0 }), d, -13, 0)).toBe(0);
   });
+});
+
+describe('setDeploymentRevision on a working copy that shares the stored metadata', () => {
+  it.each([
+    {
+      name: 'no annotations',
+      annotations: undefined,
+      want: ['x', 'annotations'],
+    },
+    {
+      name: 'an older revision',
+      annotations: { a: '1', 'deployment.kubernetes.io/revision': '1', b: '2' },
+      want: ['a', 'deployment.kubernetes.io/revision', 'b'],
+    },
+  ])(
+    'copies before editing, with the key order an in-place edit gives ($name)',
+    ({ annotations, want }) => {
+      const stored = deepFreeze({
+        ...deployment(1, undefined, undefined, annotations),
+        metadata: {
+          name: 'web',
+          namespace: 'default',
+          ...(annotations ? { annotations } : {}),
+          x: 1,
+        },
+      }) as DeploymentObj;
+      const d = { ...stored } as DeploymentObj;
+      expect(setDeploymentRevision(d, '2')).toBe(true);
+      expect(d.metadata).not.toBe(stored.metadata);
+      expect(d.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
+      const keys = annotations
+        ? Object.keys(d.metadata.annotations ?? {})
+        : Object.keys(d.metadata).slice(-2);
+      expect(keys).toEqual(want);
+      expect(stored.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe(
+        annotations ? '1' : undefined,
+      );
+      expect(setDeploymentRevision(d, '2')).toBe(false);
+    },
+  );
 });

@@ -147,10 +147,22 @@ export function getScaledValueFromIntOrPercent(
 ): number {
   if (v === undefined) return 0;
   if (typeof v === 'number') return Math.trunc(v);
-  const m = /^([+-]?\d+)%$/.exec(v.trim());
-  if (!m) return 0;
-  const scaled = (Number(m[1]) * total) / 100;
+  const percent = parsePercent(v);
+  if (percent === undefined) return 0;
+  const scaled = (percent * total) / 100;
   return roundUp ? Math.ceil(scaled) : Math.floor(scaled);
+}
+
+/** The N of an "N%" string, remembered (a sync asks for maxSurge and maxUnavailable often). */
+const percents = new Map<string, number | undefined>();
+
+function parsePercent(v: string): number | undefined {
+  if (percents.has(v)) return percents.get(v);
+  const m = /^([+-]?\d+)%$/.exec(v.trim());
+  const n = m ? Number(m[1]) : undefined;
+  if (percents.size >= 1024) percents.clear();
+  percents.set(v, n);
+  return n;
 }
 
 /**
@@ -245,7 +257,12 @@ export function getAvailableReplicaCountForReplicaSets(
 export function filterActiveReplicaSets(
   rss: ReadonlyArray<ReplicaSetObj | undefined>,
 ): ReplicaSetObj[] {
-  return rss.filter((rs): rs is ReplicaSetObj => rs !== undefined && rsReplicas(rs) > 0);
+  const out: ReplicaSetObj[] = [];
+  for (let i = 0; i < rss.length; i++) {
+    const rs = rss[i];
+    if (rs !== undefined && rsReplicas(rs) > 0) out.push(rs);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- sorting
@@ -309,10 +326,19 @@ export function maxRevision(rss: ReadonlyArray<ReplicaSetObj | undefined>): numb
   return max;
 }
 
-/** SetDeploymentRevision: write the revision annotation on the Deployment; true if it changed. */
+/**
+ * SetDeploymentRevision: write the revision annotation on the Deployment; true if it changed.
+ * A working copy that still shares the stored (frozen) metadata gets its own copy of the
+ * metadata and annotations first (the same keys in the same order, the revision set).
+ */
 export function setDeploymentRevision(d: DeploymentObj, revision: string): boolean {
+  const cur = d.metadata.annotations;
+  if (cur?.[REVISION_ANNOTATION] === revision) return false;
+  if (Object.isFrozen(d.metadata) || (cur && Object.isFrozen(cur))) {
+    d.metadata = { ...d.metadata, annotations: { ...cur, [REVISION_ANNOTATION]: revision } };
+    return true;
+  }
   const a = (d.metadata.annotations ??= {});
-  if (a[REVISION_ANNOTATION] === revision) return false;
   a[REVISION_ANNOTATION] = revision;
   return true;
 }
@@ -366,7 +392,9 @@ export function findNewReplicaSet(
   rsList: readonly ReplicaSetObj[],
 ): ReplicaSetObj | undefined {
   const sorted = rsList.length > 1 ? rsList.slice().sort(byCreationTimestamp) : rsList;
-  return sorted.find((rs) => templateMatches(rs.spec?.template, d.spec?.template));
+  for (let i = 0; i < sorted.length; i++)
+    if (templateMatches(sorted[i]!.spec?.template, d.spec?.template)) return sorted[i];
+  return undefined;
 }
 
 /**
@@ -436,10 +464,16 @@ export function copyDeploymentAnnotationsToReplicaSet(
 ): boolean {
   let changed = false;
   const target = (rs.metadata.annotations ??= {});
-  for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
-    if (ANNOTATIONS_TO_SKIP.has(k) || target[k] === v) continue;
-    target[k] = v;
-    changed = true;
+  const from = d.metadata.annotations;
+  // for…in rather than Object.entries (the same keys, in the same order): no pair arrays on
+  // every sync.
+  if (from) {
+    for (const k in from) {
+      const v = from[k]!;
+      if (ANNOTATIONS_TO_SKIP.has(k) || target[k] === v) continue;
+      target[k] = v;
+      changed = true;
+    }
   }
   return changed;
 }
@@ -608,7 +642,9 @@ export function getDeploymentCondition(
   status: DeploymentStatus | undefined,
   type: string,
 ): DeploymentCondition | undefined {
-  return status?.conditions?.find((c) => c.type === type);
+  const conds = status?.conditions;
+  if (conds) for (let i = 0; i < conds.length; i++) if (conds[i]!.type === type) return conds[i];
+  return undefined;
 }
 
 /**
@@ -622,13 +658,22 @@ export function setDeploymentCondition(status: DeploymentStatus, cond: Deploymen
   const next = { ...cond };
   if (cur && cur.status === cond.status && cur.lastTransitionTime !== undefined)
     next.lastTransitionTime = cur.lastTransitionTime;
-  status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== cond.type), next];
+  // The others in order, then this one (a loop: no intermediate arrays on every sync).
+  const out: DeploymentCondition[] = [];
+  const conds = status.conditions;
+  if (conds)
+    for (let i = 0; i < conds.length; i++) if (conds[i]!.type !== cond.type) out.push(conds[i]!);
+  out.push(next);
+  status.conditions = out;
 }
 
 export function removeDeploymentCondition(status: DeploymentStatus, type: string): void {
-  if (!status.conditions) return;
-  status.conditions = status.conditions.filter((c) => c.type !== type);
-  if (status.conditions.length === 0) delete status.conditions;
+  const conds = status.conditions;
+  if (!conds) return;
+  // A list without that type stays as it is (the same conditions in the same order).
+  if (getDeploymentCondition(status, type))
+    status.conditions = conds.filter((c) => c.type !== type);
+  if (status.conditions!.length === 0) delete status.conditions;
 }
 
 /** DeploymentComplete: every replica updated, nothing else left, all available, spec observed. */

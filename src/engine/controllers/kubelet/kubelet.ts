@@ -34,7 +34,7 @@
 import type { Container, Node, Pod } from 'kubernetes-types/core/v1';
 import type { ApiStore } from '../../api/store';
 import type { KObject } from '../../api/types';
-import { deepEqual, splitNsName } from '../../api/types';
+import { deepEqual, nsKey, splitNsName } from '../../api/types';
 import { systemImages } from '../../bootstrap';
 import type { ClusterContext } from '../../context';
 import { parseTimestamp } from '../../sim/clock';
@@ -121,7 +121,7 @@ export function startKubelets(ctx: ClusterContext): void {
     const k = kubelets.get(node);
     if (!k) return;
     if (k.writingUid !== undefined && k.writingUid === pod.metadata.uid) return; // our own write
-    k.controller.enqueue(`${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`);
+    k.controller.enqueue(nsKey(pod.metadata.namespace ?? '', pod.metadata.name ?? ''));
   });
   for (const n of ctx.store.list('Node')) start(n.metadata.name ?? '');
 }
@@ -175,12 +175,12 @@ export class Kubelet {
       wanted.map((w) => parseImageRef(w)).flatMap((r) => (r.ok ? [r.ref.normalized] : [])),
     );
     for (const p of ctx.store.byIndex<StoredPod>('Pod', 'nodeName', node))
-      this.controller.enqueue(`${p.metadata.namespace ?? ''}/${p.metadata.name ?? ''}`);
+      this.controller.enqueue(nsKey(p.metadata.namespace ?? '', p.metadata.name ?? ''));
   }
 
   /** The runtime state of one of this node's pods (read by kubectl logs and exec). */
   podRuntime(namespace: string, name: string): PodRuntime | undefined {
-    return this.pods.get(`${namespace}/${name}`);
+    return this.pods.get(nsKey(namespace, name));
   }
 
   stop(): void {

@@ -80,6 +80,8 @@ const FIT_STATUSES: NodeStatus[] = Array.from({ length: 8 }, (_, mask) =>
   ),
 );
 const taintStatuses = new Map<string, NodeStatus>();
+/** The TaintToleration status of each taint object seen (its reason depends on key and value). */
+const statusByTaint = new WeakMap<Taint, NodeStatus>();
 
 // ------------------------------------------------------------------ node affinity
 
@@ -254,9 +256,14 @@ export function filterTaintToleration(p: FilterPod, n: NodeInfo): NodeStatus | n
   if (p.toleratesAll || n.taints.length === 0) return null;
   const t = untoleratedTaint(n.taints, p.tolerations);
   if (!t) return null;
+  // The status of a taint object is remembered, so a tainted node (the control plane) does not
+  // cost every pod a new reason string to look up.
+  let s = statusByTaint.get(t);
+  if (s) return s;
   const reason = `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`;
-  let s = taintStatuses.get(reason);
+  s = taintStatuses.get(reason);
   if (!s) taintStatuses.set(reason, (s = status('TaintToleration', [reason], true)));
+  statusByTaint.set(t, s);
   return s;
 }
 

@@ -228,12 +228,16 @@ export function startScheduler(ctx: ClusterContext): SchedulerHandle {
 
   // ---------------------------------------------------------------- informers → cache
 
+  /** Take the pod out of the unschedulable pool (its key is only worked out if the pool has any). */
+  const forgetUnschedulable = (pod: StoredPod): void => {
+    if (unschedulable.size > 0) unschedulable.delete(keyFor(pod));
+  };
+
   const onPod = (ev: WatchEvent): string | undefined => {
     const pod = ev.object as StoredPod;
     const uid = pod.metadata.uid ?? '';
-    const key = keyFor(pod);
     if (ev.type === 'DELETED') {
-      unschedulable.delete(key);
+      forgetUnschedulable(pod);
       attempts.delete(uid);
       ctx.scheduling.forget(uid);
       if (cache.removePod(uid)) moveAllToActiveOrBackoff(); // its resources are free
@@ -241,7 +245,7 @@ export function startScheduler(ctx: ClusterContext): SchedulerHandle {
     }
     const nodeName = pod.spec?.nodeName;
     if (nodeName) {
-      unschedulable.delete(key);
+      forgetUnschedulable(pod);
       attempts.delete(uid);
       if (isTerminal(pod)) {
         if (cache.removePod(uid)) moveAllToActiveOrBackoff();
@@ -258,9 +262,10 @@ export function startScheduler(ctx: ClusterContext): SchedulerHandle {
       return undefined;
     }
     if (!responsibleFor(pod)) {
-      unschedulable.delete(key);
+      forgetUnschedulable(pod);
       return undefined;
     }
+    const key = keyFor(pod);
     if (ev.type === 'ADDED') return key;
     if (!podUpdated(ev.old as StoredPod | undefined, pod)) return undefined;
     const u = unschedulable.get(key);

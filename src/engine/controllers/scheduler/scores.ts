@@ -147,14 +147,14 @@ export class Scorer {
     ownerCounts: ReadonlyMap<NodeInfo, number> | undefined,
   ): ScoreResult {
     this.ensure(count);
-    const [taint, aff, fit, spread, balanced, totals] = this.buffers as [
-      Float64Array,
-      Float64Array,
-      Float64Array,
-      Float64Array,
-      Float64Array,
-      Float64Array,
-    ];
+    // Indexed reads rather than array destructuring, which runs the iterator protocol.
+    const b = this.buffers;
+    const taint = b[0]!;
+    const aff = b[1]!;
+    const fit = b[2]!;
+    const spread = b[3]!;
+    const balanced = b[4]!;
+    const totals = b[5]!;
     const hasAffinity = p.preferred.length > 0;
     const owner = p.info.ownerUid;
     const hasSpread = owner !== undefined;

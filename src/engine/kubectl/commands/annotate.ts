@@ -10,7 +10,8 @@
  */
 import { RECORD_FLAG } from '../change-cause';
 import type { FlagSpec, KubectlCommand } from '../types';
-import { DRY_RUN_FLAG, runMetadataUpdate, SELECTOR_FLAG } from './label';
+import { runMetadataUpdate } from './label';
+import { CHECK_ALL_NAMESPACES_FLAG, DRY_RUN_FLAG, SELECTOR_FLAG } from '../flag-specs';
 
 const FLAGS: FlagSpec[] = [
   {
@@ -18,12 +19,7 @@ const FLAGS: FlagSpec[] = [
     type: 'bool',
     usage: 'Select all resources, in the namespace of the specified resource types.',
   },
-  {
-    name: 'all-namespaces',
-    short: 'A',
-    type: 'bool',
-    usage: 'If true, check the specified action in all namespaces.',
-  },
+  CHECK_ALL_NAMESPACES_FLAG,
   DRY_RUN_FLAG,
   { name: 'list', type: 'bool', usage: 'If true, display the annotations for a given resource.' },
   {

@@ -18,7 +18,7 @@ import { ok } from '../../shell/types';
 import type { CommandResult } from '../../shell/types';
 import { tabulate } from '../printers/tabwriter';
 import type { CommandContext, KubectlCommand } from '../types';
-import { KubectlError } from '../types';
+import { KubectlError, usageError } from '../types';
 
 const ALL_VERBS = [
   'create',
@@ -68,9 +68,7 @@ export function apiResources(opts: {
 function runApiResources(ctx: CommandContext): CommandResult {
   const { flags } = ctx;
   if (ctx.args.length > 0)
-    throw new KubectlError(
-      `unexpected arguments: [${ctx.args.join(' ')}]\nSee 'kubectl api-resources -h' for help and examples`,
-    );
+    throw usageError('api-resources', `unexpected arguments: [${ctx.args.join(' ')}]`);
   const output = flags.string('output');
   if (!['', 'wide', 'name'].includes(output))
     throw new KubectlError(`--output ${output} is not available`);

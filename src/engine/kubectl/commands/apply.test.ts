@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { KubectlFixture } from '../testing';
 import { kubectlFixture } from '../testing';
-import { applyCommand, kubectlHelp, LAST_APPLIED, wordWrap } from './apply';
+import { commandHelp, wordWrap } from '../help';
+import { applyCommand, LAST_APPLIED } from './apply';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const walkthrough = (file: string): string =>
@@ -242,8 +243,8 @@ describe('help layout', () => {
     expect(wordWrap('\tx y\nz', 4)).toBe('\tx y\nz');
   });
 
-  test('kubectlHelp lists flags sorted, hides deprecated ones, wraps usage at 110', () => {
-    const help = kubectlHelp({
+  test('commandHelp lists flags sorted, hides deprecated ones, wraps usage at 110', () => {
+    const help = commandHelp({
       long: ['First.', 'Second paragraph.'],
       examples: '# Do it\nkubectl x\n\n# Again\nkubectl x -y',
       flags: [

@@ -49,17 +49,12 @@ import { toJson } from '../printers/json';
 import { toYaml } from '../printers/yaml';
 import { kindDotGroup } from '../resources';
 import { applyStrategicPatch, goJSON, schemaForKind, threeWayMergePatch } from '../strategic-merge';
+import { commandHelp } from '../help';
 import type { CommandContext, FlagSpec, KubectlCommand, KubectlEnv, ParsedFlags } from '../types';
-import { KubectlError } from '../types';
+import { KubectlError, usageError } from '../types';
 import type { DryRun } from './label';
-import {
-  checkOutputFormat,
-  DRY_RUN_FLAG,
-  dryRunStrategy,
-  OUTPUT_FLAG,
-  SELECTOR_FLAG,
-  withDryRun,
-} from './label';
+import { checkOutputFormat, dryRunStrategy, withDryRun } from './label';
+import { DRY_RUN_FLAG, OUTPUT_FLAG, SELECTOR_FLAG } from '../flag-specs';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -242,105 +237,6 @@ export function flushChanges(env: KubectlEnv): void {
   env.applyObjects([]);
 }
 
-// ---------------------------------------------------------------------------------- help
-
-/** go-wordwrap WrapString: greedy, lines of at most `lim` characters, breaking at whitespace. */
-export function wordWrap(s: string, lim: number): string {
-  let out = '';
-  let current = 0;
-  let word = '';
-  let space = '';
-  for (const ch of s) {
-    if (ch === '\n') {
-      // Trailing blanks that would overflow the line are dropped.
-      if (word.length > 0 || current + space.length <= lim) out += space + word;
-      space = '';
-      word = '';
-      out += ch;
-      current = 0;
-    } else if (/\s/.test(ch) && ch !== '\u00a0') {
-      if (space.length === 0 || word.length > 0) {
-        current += space.length + word.length;
-        out += space + word;
-        space = '';
-        word = '';
-      }
-      space += ch;
-    } else {
-      word += ch;
-      if (current + space.length + word.length > lim && word.length < lim) {
-        out += '\n';
-        current = 0;
-        space = '';
-      }
-    }
-  }
-  if (word.length === 0) {
-    if (current + space.length <= lim) out += space;
-  } else out += space + word;
-  return out;
-}
-
-export interface HelpSpec {
-  /** The paragraphs of the long description, each as one line. */
-  long: string[];
-  /** The examples, one per line (blank lines between examples). */
-  examples: string;
-  /** The flags to list (deprecated ones are hidden, as pflag hides them). */
-  flags: readonly FlagSpec[];
-  /** How a default prints when not as its type suggests (`--timeout=0s`, a Duration). */
-  defaults?: Record<string, string>;
-  /** The usage line after `kubectl `. */
-  usage: string;
-  /** Sub-commands (`Available Commands:`) and the command path for the `--help` hint. */
-  subcommands?: readonly KubectlCommand[];
-  path?: string;
-}
-
-/**
- * A command's `--help` as kubectl 1.30 prints it in a terminal 120 columns or wider
- * (templates.LongDesc/Examples, the usage template, HelpFlagPrinter with its 110-column flag
- * text, term.NewResponsiveWriter wrapping at 120).
- */
-export function kubectlHelp(spec: HelpSpec): string {
-  const long = spec.long.map((p, i) => (i === 0 ? p : ` ${p}`)).join('\n\n');
-  const examples = spec.examples
-    .split('\n')
-    .map((l) => `  ${l.trim()}`)
-    .join('\n');
-  const flags = [...spec.flags]
-    .filter((f) => !f.deprecated)
-    .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
-    .map((f) => {
-      const shown =
-        spec.defaults?.[f.name] ??
-        (f.type === 'string'
-          ? `'${String(f.default ?? '')}'`
-          : f.type === 'stringArray'
-            ? '[]'
-            : String(f.default ?? (f.type === 'bool' ? false : 0)));
-      const head = `    ${f.short ? `-${f.short}, ` : ''}--${f.name}=${shown}:`;
-      const usage = wordWrap(f.usage.split('\n').join(' '), 110);
-      return `${head}\n\t${usage.replaceAll('\n', '\n\t')}`;
-    })
-    .join('\n\n');
-  let subs = '';
-  if (spec.subcommands && spec.subcommands.length > 0) {
-    const width = Math.max(...spec.subcommands.map((c) => c.name.length));
-    const lines = spec.subcommands.map((c) => `  ${c.name.padEnd(width)} ${c.short}`);
-    subs = `Available Commands:\n${lines.join('\n')}\n\n`;
-  }
-  const hint =
-    subs && spec.path
-      ? `Use "${spec.path} <command> --help" for more information about a given command.\n`
-      : '';
-  const text =
-    `${long}\n\nExamples:\n${examples}\n\n${subs}Options:\n${flags}\n\n` +
-    `Usage:\n  kubectl ${spec.usage}\n\n${hint}` +
-    'Use "kubectl options" for a list of global command-line options (applies to all commands).\n';
-  return wordWrap(text, 120);
-}
-
 // ---------------------------------------------------------------------------------- apply
 
 const FLAGS: FlagSpec[] = [
@@ -370,7 +266,7 @@ const FLAGS: FlagSpec[] = [
   VALIDATE_FLAG,
 ];
 
-const HELP = kubectlHelp({
+const HELP = commandHelp({
   long: [
     "Apply a configuration to a resource by file name or stdin. The resource name must be specified. This resource will be created if it doesn't exist yet. To use 'apply', always create the resource initially with either 'apply' or 'create --save-config'.",
     'JSON and YAML formats are accepted.',
@@ -419,10 +315,7 @@ function runApply(ctx: CommandContext): CommandResult {
     if (filenames.length === 0) throw new KubectlError(REQUIRE_FILENAME);
     validation = parseValidation(flags);
     checkOutputFormat(ctx);
-    if (ctx.args.length > 0)
-      throw new KubectlError(
-        `Unexpected args: [${ctx.args.join(' ')}]\nSee 'kubectl apply -h' for help and examples`,
-      );
+    if (ctx.args.length > 0) throw usageError('apply', `Unexpected args: [${ctx.args.join(' ')}]`);
     selector = fileSelector(flags);
   } catch (e) {
     if (e instanceof KubectlError) return fail(plainError(e.message));

@@ -18,15 +18,13 @@ import type { CommandResult } from '../../shell/types';
 import { toYaml } from '../printers/yaml';
 import { tabulate } from '../printers/tabwriter';
 import type { CommandContext, KubectlCommand, KubectlEnv } from '../types';
-import { KubectlError } from '../types';
+import { KubectlError, usageError } from '../types';
 import { apiServerUrl } from './cluster-info';
+import { OPTIONS_TIP } from '../help';
 
 export const CLUSTER_NAME = 'kubernetes';
 export const USER_NAME = 'kubernetes-admin';
 export const CONTEXT_NAME = 'kubernetes-admin@kubernetes';
-
-const OPTIONS_TIP =
-  'Use "kubectl options" for a list of global command-line options (applies to all commands).\n';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -120,9 +118,7 @@ function runGetContexts(ctx: CommandContext): CommandResult {
 
 function runUseContext(ctx: CommandContext): CommandResult {
   if (ctx.args.length !== 1)
-    throw new KubectlError(
-      `Unexpected args: [${ctx.args.join(' ')}]\nSee 'kubectl config use-context -h' for help and examples`,
-    );
+    throw usageError('config use-context', `Unexpected args: [${ctx.args.join(' ')}]`);
   const name = ctx.args[0]!;
   if (name !== CONTEXT_NAME) throw new KubectlError(`no context exists with the name: "${name}"`);
   return ok(`Switched to context "${name}".\n`);

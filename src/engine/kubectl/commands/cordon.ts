@@ -10,16 +10,17 @@
  */
 import { notFound } from '../../api/errors';
 import { kindInfo } from '../../api/kinds';
-import { parseSelector, SelectorParseError } from '../../api/selectors';
 import type { KObject } from '../../api/types';
 import { deepClone } from '../../api/types';
 import { kindForResourceArg } from '../../api/kinds';
-import { kindSlashName } from '../resources';
+import { compileSelector, kindSlashName } from '../resources';
 import type { CommandContext, FlagSpec, KubectlCommand } from '../types';
-import { KubectlError } from '../types';
+import { commandHelp } from '../help';
+import { KubectlError, usageError } from '../types';
 import type { CommandResult } from '../../shell/types';
 import type { DryRun } from './label';
-import { dryRunStrategy, DRY_RUN_FLAG, withDryRun } from './label';
+import { dryRunStrategy, withDryRun } from './label';
+import { DRY_RUN_FLAG } from '../flag-specs';
 
 /** drain.go's own `-l` (shorter wording than cmdutil's). */
 export const NODE_SELECTOR_FLAG: FlagSpec = {
@@ -30,11 +31,6 @@ export const NODE_SELECTOR_FLAG: FlagSpec = {
 };
 
 const FLAGS: FlagSpec[] = [DRY_RUN_FLAG, NODE_SELECTOR_FLAG];
-
-/** cmdutil.UsageErrorf: the message, then `See 'kubectl cordon -h' for help and examples`. */
-function usageError(command: string, message: string): KubectlError {
-  return new KubectlError(`${message}\nSee 'kubectl ${command} -h' for help and examples`);
-}
 
 /** schema.GroupVersionResource's String(), for drain's `expected resource of type node`. */
 function gvrString(arg: string): string {
@@ -62,15 +58,8 @@ export function resolveNodes(ctx: CommandContext, command: string): KObject[] {
   const store = ctx.env.store;
   const nodeInfo = kindInfo('Node')!;
   if (ctx.args.length === 0) {
-    let sel;
-    try {
-      sel = parseSelector(selector);
-    } catch (e) {
-      if (e instanceof SelectorParseError) throw new KubectlError(e.message);
-      throw e;
-    }
     return store
-      .list('Node', { selector: sel })
+      .list('Node', { selector: compileSelector(selector) })
       .sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
   }
   const out: KObject[] = [];
@@ -140,52 +129,21 @@ function runCordon(ctx: CommandContext, desired: boolean): CommandResult {
   return { stdout, stderr, exitCode: 0 };
 }
 
-/** `kubectl cordon --help` (v1.30). */
-const CORDON_HELP = `Mark node as unschedulable.
-
-Examples:
-  # Mark node "foo" as unschedulable
-  kubectl cordon foo
-
-Options:
-    --dry-run='none':
-\tMust be "none", "server", or "client". If client strategy, only print the object that would be sent, without
-\tsending it. If server strategy, submit server-side request without persisting the resource.
-
-    -l, --selector='':
-\tSelector (label query) to filter on
-
-Usage:
-  kubectl cordon NODE [options]
-
-Use "kubectl options" for a list of global command-line options (applies to all commands).
-`;
-
-/** `kubectl uncordon --help` (v1.30). */
-const UNCORDON_HELP = `Mark node as schedulable.
-
-Examples:
-  # Mark node "foo" as schedulable
-  kubectl uncordon foo
-
-Options:
-    --dry-run='none':
-\tMust be "none", "server", or "client". If client strategy, only print the object that would be sent, without
-\tsending it. If server strategy, submit server-side request without persisting the resource.
-
-    -l, --selector='':
-\tSelector (label query) to filter on
-
-Usage:
-  kubectl uncordon NODE [options]
-
-Use "kubectl options" for a list of global command-line options (applies to all commands).
-`;
+/** `kubectl cordon --help` and `kubectl uncordon --help` (v1.30). */
+function cordonHelp(command: 'cordon' | 'uncordon'): string {
+  const what = command === 'cordon' ? 'unschedulable' : 'schedulable';
+  return commandHelp({
+    long: [`Mark node as ${what}.`],
+    examples: `# Mark node "foo" as ${what}\nkubectl ${command} foo`,
+    flags: FLAGS,
+    usage: `${command} NODE [options]`,
+  });
+}
 
 export const cordonCommand: KubectlCommand = {
   name: 'cordon',
   short: 'Mark node as unschedulable',
-  help: CORDON_HELP,
+  help: cordonHelp('cordon'),
   flags: FLAGS,
   run: (ctx) => runCordon(ctx, true),
 };
@@ -193,7 +151,7 @@ export const cordonCommand: KubectlCommand = {
 export const uncordonCommand: KubectlCommand = {
   name: 'uncordon',
   short: 'Mark node as schedulable',
-  help: UNCORDON_HELP,
+  help: cordonHelp('uncordon'),
   flags: FLAGS,
   run: (ctx) => runCordon(ctx, false),
 };

@@ -19,10 +19,11 @@ import type { Container } from 'kubernetes-types/core/v1';
 import { isApiError } from '../../api/errors';
 import type { KObject } from '../../api/types';
 import type { CommandContext, FlagSpec, KubectlCommand } from '../types';
-import { KubectlError } from '../types';
+import { KubectlError, usageError } from '../types';
 import type { CommandResult } from '../../shell/types';
 import { forClientPrint, forServer } from './expose';
-import { checkOutputFormat, dryRunStrategy, DRY_RUN_FLAG, OUTPUT_FLAG, printObject } from './label';
+import { checkOutputFormat, dryRunStrategy, printObject } from './label';
+import { DRY_RUN_FLAG, OUTPUT_FLAG } from '../flag-specs';
 
 const FLAGS: FlagSpec[] = [
   DRY_RUN_FLAG,
@@ -100,9 +101,7 @@ function runCreateDeployment(ctx: CommandContext): CommandResult {
   if (!flags.has('image')) throw new KubectlError('required flag(s) "image" not set');
   // NameFromCommandArgs: exactly one word before `--`.
   if (ctx.args.length !== 1)
-    throw new KubectlError(
-      `exactly one NAME is required, got ${ctx.args.length}\nSee 'kubectl create deployment -h' for help and examples`,
-    );
+    throw usageError('create deployment', `exactly one NAME is required, got ${ctx.args.length}`);
   const dryRun = dryRunStrategy(ctx);
   checkOutputFormat(ctx);
   // --image is a StringSlice: every occurrence, each split on commas.
@@ -184,6 +183,7 @@ Use "kubectl options" for a list of global command-line options (applies to all 
 
 export const createDeploymentCommand: KubectlCommand = {
   name: 'deployment',
+  argsLenAtDash: true,
   aliases: ['deploy'],
   short: 'Create a deployment with the specified name',
   help: HELP,

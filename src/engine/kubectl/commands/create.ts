@@ -18,7 +18,7 @@ import { changeCauseFor, RECORD_FLAG } from '../change-cause';
 import type { CliError, ResourceInfo } from '../filenames';
 import { addSourceToErr, checkErr, plainError, readFilenames, statusError } from '../filenames';
 import type { CommandContext, FlagSpec, KubectlCommand } from '../types';
-import { KubectlError } from '../types';
+import { KubectlError, usageError } from '../types';
 import type { Validation } from './apply';
 import { createDeploymentCommand } from './create-deployment';
 import {
@@ -27,7 +27,6 @@ import {
   dryRunCreate,
   fileSelector,
   flushChanges,
-  kubectlHelp,
   nameLine,
   parseValidation,
   printObjects,
@@ -37,15 +36,10 @@ import {
   VALIDATE_FLAG,
   withLastApplied,
 } from './apply';
+import { commandHelp } from '../help';
 import type { DryRun } from './label';
-import {
-  checkOutputFormat,
-  DRY_RUN_FLAG,
-  dryRunStrategy,
-  OUTPUT_FLAG,
-  SELECTOR_FLAG,
-  withDryRun,
-} from './label';
+import { checkOutputFormat, dryRunStrategy, withDryRun } from './label';
+import { DRY_RUN_FLAG, OUTPUT_FLAG, SELECTOR_FLAG } from '../flag-specs';
 
 /** `kubectl create <sub-command>`: the generators, one import each. */
 const SUBCOMMANDS: KubectlCommand[] = [createDeploymentCommand];
@@ -77,7 +71,7 @@ const FLAGS: FlagSpec[] = [
 ];
 
 // kubectl 1.30 `kubectl create --help`; the sub-command list shows the generators we model.
-const HELP = kubectlHelp({
+const HELP = commandHelp({
   long: ['Create a resource from a file or from stdin.', 'JSON and YAML formats are accepted.'],
   examples: `# Create a pod using the data in pod.json
 kubectl create -f ./pod.json
@@ -88,6 +82,7 @@ cat pod.json | kubectl create -f -`,
   usage: 'create -f FILENAME [options]',
   subcommands: SUBCOMMANDS,
   path: 'kubectl create',
+  namePadding: 'poddisruptionbudget'.length,
 });
 
 /** Models create.go NewCmdCreate's Run and RunCreate. */
@@ -121,10 +116,7 @@ function runCreate(ctx: CommandContext): CommandResult {
     dryRun = dryRunStrategy(ctx);
     validation = parseValidation(flags);
     checkOutputFormat(ctx);
-    if (ctx.args.length > 0)
-      throw new KubectlError(
-        `Unexpected args: [${ctx.args.join(' ')}]\nSee 'kubectl create -h' for help and examples`,
-      );
+    if (ctx.args.length > 0) throw usageError('create', `Unexpected args: [${ctx.args.join(' ')}]`);
     selector = fileSelector(flags);
   } catch (e) {
     if (e instanceof KubectlError) return fail(plainError(e.message));

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { KubectlFixture } from '../testing';
 import { kubectlFixture } from '../testing';
-import { deleteCommand, parseDuration } from './delete';
+import { deleteCommand } from './delete';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const walkthrough = (file: string): string =>
@@ -197,18 +197,5 @@ describe('kubectl delete', () => {
 
   test('--help', async () => {
     await expect(deleteCommand.help).toMatchFileSnapshot(golden('help.txt'));
-  });
-
-  test.each([
-    ['0s', 0],
-    ['0', 0],
-    ['30s', 30_000],
-    ['1m30s', 90_000],
-    ['1.5h', 5_400_000],
-    ['250ms', 250],
-    ['soon', undefined],
-    ['30', undefined],
-  ])('parseDuration(%j)', (text, ms) => {
-    expect(parseDuration(text)).toBe(ms);
   });
 });

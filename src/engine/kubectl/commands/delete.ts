@@ -43,9 +43,11 @@ import { kindDotGroup, parseTypeNameArgs } from '../resources';
 import type { ResourceRef } from '../resources';
 import type { CommandContext, FlagSpec, KubectlCommand } from '../types';
 import { KubectlError } from '../types';
-import { fileSelector, flushChanges, kubectlHelp, stringSlice, toApiError } from './apply';
+import { commandHelp } from '../help';
+import { fileSelector, flushChanges, stringSlice, toApiError } from './apply';
 import type { DryRun } from './label';
-import { DRY_RUN_FLAG, dryRunStrategy, MISSING_RESOURCE, SELECTOR_FLAG } from './label';
+import { dryRunStrategy, MISSING_RESOURCE } from './label';
+import { ALL_NAMESPACES_FLAG, DRY_RUN_FLAG, SELECTOR_FLAG } from '../flag-specs';
 
 const FLAGS: FlagSpec[] = [
   {
@@ -53,13 +55,7 @@ const FLAGS: FlagSpec[] = [
     type: 'bool',
     usage: 'Delete all resources, in the namespace of the specified resource types.',
   },
-  {
-    name: 'all-namespaces',
-    short: 'A',
-    type: 'bool',
-    usage:
-      'If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.',
-  },
+  ALL_NAMESPACES_FLAG,
   {
     name: 'cascade',
     type: 'string',
@@ -107,7 +103,7 @@ const FLAGS: FlagSpec[] = [
   SELECTOR_FLAG,
   {
     name: 'timeout',
-    type: 'string',
+    type: 'duration',
     default: '0s',
     usage:
       'The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object',
@@ -121,7 +117,7 @@ const FLAGS: FlagSpec[] = [
 ];
 
 // kubectl 1.30 `kubectl delete --help` (options: the ones the playground implements).
-const HELP = kubectlHelp({
+const HELP = commandHelp({
   long: [
     'Delete resources by file names, stdin, resources and names, or by resources and label selector.',
     'JSON and YAML formats are accepted. Only one type of argument may be specified: file names, resources and names, or resources and label selector.',
@@ -154,7 +150,6 @@ kubectl delete pod foo --force
 # Delete all pods
 kubectl delete pods --all`,
   flags: FLAGS,
-  defaults: { timeout: '0s' },
   usage: 'delete ([-f FILENAME] | [-k DIRECTORY] | TYPE [(NAME | -l label | --all)]) [options]',
 });
 
@@ -207,28 +202,6 @@ function parseCascade(value: string, warnings: string[]): DeleteOptions['propaga
     `warning: --cascade=${value} is deprecated (boolean value) and can be replaced with --cascade=${b ? 'background' : 'orphan'}.\n`,
   );
   return b ? 'Background' : 'Orphan';
-}
-
-/** Go's time.ParseDuration, in milliseconds. */
-export function parseDuration(text: string): number | undefined {
-  if (text === '0') return 0;
-  const m = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.exec(text);
-  if (!m) return undefined;
-  const unit: Record<string, number> = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-  };
-  let total = 0;
-  for (const part of text
-    .replace(/^[+-]/, '')
-    .matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g))
-    total += Number(part[1]) * unit[part[2]!]!;
-  return m[1] === '-' ? -total : total;
 }
 
 /** The delete printer (DeleteOptions.PrintObj). */
@@ -370,16 +343,7 @@ function runDelete(ctx: CommandContext): CommandResult {
   const all = flags.bool('all');
   const selectorText = flags.string('selector');
   try {
-    // pflag parses --timeout as a Duration.
-    const timeout = parseDuration(flags.string('timeout'));
-    if (timeout === undefined) {
-      return {
-        stdout: '',
-        stderr: `error: invalid argument "${flags.string('timeout')}" for "--timeout" flag: time: invalid duration ${goQuote(flags.string('timeout'))}\nSee 'kubectl delete --help' for usage.\n`,
-        exitCode: 1,
-      };
-    }
-    timeoutMs = timeout;
+    timeoutMs = flags.duration('timeout');
     // DeleteFlags.ToOptions
     propagation = parseCascade(flags.string('cascade'), stderr);
     // Complete

@@ -21,26 +21,20 @@
 import type { ApiError } from '../../api/errors';
 import { notFound } from '../../api/errors';
 import type { KindInfo } from '../../api/kinds';
-import type { Selector } from '../../api/selectors';
-import { parseSelector, SelectorParseError } from '../../api/selectors';
 import type { KObject } from '../../api/types';
 import type { CommandResult } from '../../shell/types';
 import { describeContext, describeObject } from '../describe/index';
 import type { DescribeContext } from '../describe/index';
 import type { CliError } from '../filenames';
 import { aggregate, checkErr, readFilenames, statusError } from '../filenames';
-import { parseTypeNameArgs } from '../resources';
+import { compileSelector, parseTypeNameArgs } from '../resources';
 import type { CommandContext, FlagSpec, KubectlCommand } from '../types';
+import { commandHelp } from '../help';
 import { KubectlError } from '../types';
+import { ALL_NAMESPACES_FLAG, SELECTOR_FLAG } from '../flag-specs';
 
 const FLAGS: FlagSpec[] = [
-  {
-    name: 'all-namespaces',
-    short: 'A',
-    type: 'bool',
-    usage:
-      'If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.',
-  },
+  ALL_NAMESPACES_FLAG,
   {
     name: 'chunk-size',
     type: 'int',
@@ -61,13 +55,7 @@ const FLAGS: FlagSpec[] = [
     usage:
       'Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.',
   },
-  {
-    name: 'selector',
-    short: 'l',
-    type: 'string',
-    usage:
-      "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
-  },
+  SELECTOR_FLAG,
   {
     name: 'show-events',
     type: 'bool',
@@ -77,73 +65,42 @@ const FLAGS: FlagSpec[] = [
 ];
 
 /** kubectl describe --help (1.30), as printed when stdout is not a terminal (no wrapping). */
-const HELP =
-  'Show details of a specific resource or group of resources.\n' +
-  '\n' +
-  ' Print a detailed description of the selected resources, including related resources such as events or controllers. You may select a single object by name, all objects of that type, provide a name prefix, or label selector. For example:\n' +
-  '\n' +
-  '        $ kubectl describe TYPE NAME_PREFIX\n' +
-  '        \n' +
-  ' will first check for an exact match on TYPE and NAME_PREFIX. If no such resource exists, it will output details for every resource that has a name prefixed with NAME_PREFIX.\n' +
-  '\n' +
-  'Use "kubectl api-resources" for a complete list of supported resources.\n' +
-  '\n' +
-  'Examples:\n' +
-  '  # Describe a node\n' +
-  '  kubectl describe nodes kubernetes-node-emt8.c.myproject.internal\n' +
-  '  \n' +
-  '  # Describe a pod\n' +
-  '  kubectl describe pods/nginx\n' +
-  '  \n' +
-  '  # Describe a pod identified by type and name in "pod.json"\n' +
-  '  kubectl describe -f pod.json\n' +
-  '  \n' +
-  '  # Describe all pods\n' +
-  '  kubectl describe pods\n' +
-  '  \n' +
-  '  # Describe pods by label name=myLabel\n' +
-  '  kubectl describe pods -l name=myLabel\n' +
-  '  \n' +
-  "  # Describe all pods managed by the 'frontend' replication controller\n" +
-  '  # (rc-created pods get the name of the rc as a prefix in the pod name)\n' +
-  '  kubectl describe pods frontend\n' +
-  '\n' +
-  'Options:\n' +
-  '    -A, --all-namespaces=false:\n' +
-  `\t${FLAGS[0]!.usage}\n` +
-  '\n' +
-  '    --chunk-size=500:\n' +
-  `\t${FLAGS[1]!.usage}\n` +
-  '\n' +
-  '    -f, --filename=[]:\n' +
-  `\t${FLAGS[2]!.usage}\n` +
-  '\n' +
-  '    -R, --recursive=false:\n' +
-  `\t${FLAGS[3]!.usage}\n` +
-  '\n' +
-  "    -l, --selector='':\n" +
-  `\t${FLAGS[4]!.usage}\n` +
-  '\n' +
-  '    --show-events=true:\n' +
-  `\t${FLAGS[5]!.usage}\n` +
-  '\n' +
-  'Usage:\n' +
-  '  kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]\n' +
-  '\n' +
-  'Use "kubectl options" for a list of global command-line options (applies to all commands).\n';
+const HELP = commandHelp({
+  long:
+    'Show details of a specific resource or group of resources.\n' +
+    '\n' +
+    ' Print a detailed description of the selected resources, including related resources such as events or controllers. You may select a single object by name, all objects of that type, provide a name prefix, or label selector. For example:\n' +
+    '\n' +
+    '        $ kubectl describe TYPE NAME_PREFIX\n' +
+    '        \n' +
+    ' will first check for an exact match on TYPE and NAME_PREFIX. If no such resource exists, it will output details for every resource that has a name prefixed with NAME_PREFIX.\n' +
+    '\n' +
+    'Use "kubectl api-resources" for a complete list of supported resources.',
+  examples: `# Describe a node
+kubectl describe nodes kubernetes-node-emt8.c.myproject.internal
+
+# Describe a pod
+kubectl describe pods/nginx
+
+# Describe a pod identified by type and name in "pod.json"
+kubectl describe -f pod.json
+
+# Describe all pods
+kubectl describe pods
+
+# Describe pods by label name=myLabel
+kubectl describe pods -l name=myLabel
+
+# Describe all pods managed by the 'frontend' replication controller
+# (rc-created pods get the name of the rc as a prefix in the pod name)
+kubectl describe pods frontend`,
+  flags: FLAGS,
+  usage: 'describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]',
+});
 
 /** cmdutil.SuggestAPIResources, in ToOptions' error for a describe without arguments. */
 const NO_TYPE =
   'You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.';
-
-function compileSelector(text: string): Selector {
-  try {
-    return parseSelector(text);
-  } catch (e) {
-    if (e instanceof SelectorParseError) throw new KubectlError(e.message);
-    throw e;
-  }
-}
 
 function byNamespaceAndName(a: KObject, b: KObject): number {
   const x = `${a.metadata.namespace ?? ''}/${a.metadata.name ?? ''}`;

@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest';
 import type { KObject } from '../../api/types';
 import { kubectlFixture } from '../testing';
 import type { KubectlFixture } from '../testing';
-import { goDuration } from './drain';
 
 /**
  * httpd2 (3 replicas), a bare pod bound to node1, and a ReplicaSet whose pod (with an emptyDir
@@ -212,15 +211,5 @@ spec:
     ],
   ])('%s', (line, stderr) => {
     expect(kubectlFixture().run(line)).toEqual({ stdout: '', stderr, exitCode: 1 });
-  });
-
-  test.each([
-    [0, '0s'],
-    [500, '500ms'],
-    [5_000, '5s'],
-    [90_000, '1m30s'],
-    [3_600_000, '1h0m0s'],
-  ])('Go duration %d ms = %s', (ms, text) => {
-    expect(goDuration(ms)).toBe(text);
   });
 });

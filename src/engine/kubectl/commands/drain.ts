@@ -32,9 +32,11 @@ import { aggregate, errorText, plainError } from '../filenames';
 import type { CommandContext, FlagSpec, KubectlCommand } from '../types';
 import { KubectlError } from '../types';
 import type { CommandResult } from '../../shell/types';
+import { goDuration } from '../go-duration';
 import { checkNodeArgs, cordonNodes, NODE_SELECTOR_FLAG, resolveNodes } from './cordon';
 import type { DryRun } from './label';
-import { checkErrOnce, dryRunStrategy, DRY_RUN_FLAG, toCliError, withDryRun } from './label';
+import { checkErrOnce, dryRunStrategy, toCliError, withDryRun } from './label';
+import { DRY_RUN_FLAG } from '../flag-specs';
 
 const FLAGS: FlagSpec[] = [
   {
@@ -67,7 +69,7 @@ const FLAGS: FlagSpec[] = [
   NODE_SELECTOR_FLAG,
   {
     name: 'timeout',
-    type: 'string',
+    type: 'duration',
     default: '0s',
     usage: 'The length of time to wait before giving up, zero means infinite',
   },
@@ -198,42 +200,6 @@ function podsForDeletion(ctx: CommandContext, node: string, o: Options): PodDele
   return { pods: items.filter((i) => i.status.delete).map((i) => i.pod), warnings, errors };
 }
 
-/** Go's time.ParseDuration for the forms people type (`30s`, `1m`, `1m30s`, `500ms`, `0`). */
-function parseDuration(text: string): number | undefined {
-  if (text === '0') return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-  let total = 0;
-  let matched = 0;
-  let m: RegExpExecArray | null;
-  const unit: Record<string, number> = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-  };
-  while ((m = re.exec(text))) {
-    total += Number(m[1]) * unit[m[2]!]!;
-    matched = re.lastIndex;
-  }
-  return matched === text.length && text.length > 0 ? total : undefined;
-}
-
-/** Go's Duration.String for whole milliseconds: `30s`, `1m0s`, `1h0m0s`, `500ms`. */
-export function goDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  if (ms < 1000) return `${ms}ms`;
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = (ms % 60_000) / 1000;
-  const sec = `${Number.isInteger(s) ? s : s.toFixed(3).replace(/0+$/, '')}s`;
-  if (h > 0) return `${h}h${m}m${sec}`;
-  if (m > 0) return `${m}m${sec}`;
-  return sec;
-}
-
 interface NodeDrain {
   stdout: string;
   stderr: string;
@@ -335,12 +301,7 @@ function runDrain(ctx: CommandContext): CommandResult {
       throw new KubectlError('--pod-selector=<pod_selector> must be a valid label selector');
     }
   }
-  const timeoutText = flags.string('timeout');
-  const timeoutMs = parseDuration(timeoutText);
-  if (timeoutMs === undefined)
-    throw new KubectlError(
-      `invalid argument ${JSON.stringify(timeoutText)} for "--timeout" flag: time: invalid duration ${JSON.stringify(timeoutText)}\nSee 'kubectl drain --help' for usage.`,
-    );
+  const timeoutMs = flags.duration('timeout');
   const o: Options = {
     force: flags.bool('force'),
     ignoreDaemonSets: flags.bool('ignore-daemonsets'),

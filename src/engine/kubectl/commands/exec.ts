@@ -34,7 +34,7 @@ import type { CommandResult, SessionHost } from '../../shell/types';
 import { resolveResource } from '../resources';
 import type { CommandContext, FlagSpec, KubectlCommand, KubectlEnv } from '../types';
 import { KubectlError } from '../types';
-import { kubectlHelp } from './apply';
+import { commandHelp } from '../help';
 
 /** The annotation that names a pod's default container (kubectl ≥ 1.21). */
 export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
@@ -189,7 +189,7 @@ const FLAGS: FlagSpec[] = [
   },
   {
     name: 'pod-running-timeout',
-    type: 'string',
+    type: 'duration',
     default: '1m0s',
     usage:
       'The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running',
@@ -199,7 +199,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'tty', short: 't', type: 'bool', usage: 'Stdin is a TTY' },
 ];
 
-const HELP = kubectlHelp({
+const HELP = commandHelp({
   long: ['Execute a command in a container.'],
   examples: `# Get output from running the 'date' command from pod mypod, using the first container by default
 kubectl exec mypod -- date
@@ -228,15 +228,6 @@ kubectl exec svc/myservice -- date`,
 });
 
 /** Go duration text (`1m0s`, `30s`, `2m`) in ms. */
-function durationMs(s: string): number {
-  let ms = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
-    const n = Number(m[1]);
-    ms += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
-  }
-  return ms;
-}
-
 function runExec(ctx: CommandContext): CommandResult {
   const { env, args, dashArgs, flags, namespace } = ctx;
   const quiet = flags.bool('quiet');
@@ -260,7 +251,7 @@ function runExec(ctx: CommandContext): CommandResult {
     const pod = pods[0];
     if (!pod) {
       // GetFirstPod watches for a pod until --pod-running-timeout passes.
-      env.advance(durationMs(flags.string('pod-running-timeout')));
+      env.advance(flags.duration('pod-running-timeout'));
       throw new KubectlError('timed out waiting for the condition');
     }
     const phase = pod.status?.phase;
@@ -323,6 +314,7 @@ function runExec(ctx: CommandContext): CommandResult {
 
 export const execCommand: KubectlCommand = {
   name: 'exec',
+  argsLenAtDash: true,
   short: 'Execute a command in a container',
   help: HELP,
   flags: FLAGS,

@@ -130,7 +130,11 @@ describe('kubectl explain', () => {
     const help = run('explain --help');
     expect(help.startsWith('Describe fields and structure of various resources.\n')).toBe(true);
     expect(help).toContain(
-      '\nUsage:\n  kubectl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [--output=plaintext|plaintext-openapiv2] [options]\n\n',
+      // Wrapped at 120 columns, as kubectl's responsive writer does in a wide terminal.
+      '\nUsage:\n  kubectl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group]\n[--output=plaintext|plaintext-openapiv2] [options]\n\n',
+    );
+    expect(help).toContain(
+      ' This command describes the fields associated with each supported API resource. Fields are identified via a simple\nJSONPath identifier:\n',
     );
   });
 });

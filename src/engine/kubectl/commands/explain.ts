@@ -18,9 +18,11 @@ import { kindForResourceArg, KINDS } from '../../api/kinds';
 import type { KindInfo } from '../../api/kinds';
 import { ok } from '../../shell/types';
 import type { CommandResult } from '../../shell/types';
-import { EXPLAIN_ROOTS, EXPLAIN_TYPES } from '../explain-data';
+import { explainSchema, loadExplainSchema } from '../explain-schema';
+import type { ExplainSchema } from '../explain-schema';
 import type { ExplainField } from '../explain-data';
-import type { CommandContext, KubectlCommand } from '../types';
+import { commandHelp } from '../help';
+import type { CommandContext, FlagSpec, KubectlCommand } from '../types';
 import { KubectlError } from '../types';
 
 /**
@@ -81,6 +83,18 @@ function indent(n: number, s: string): string {
   return pad + s.replaceAll('\n', '\n' + pad);
 }
 
+/** The schema, or kubectl's words for a server whose OpenAPI document is not there (yet). */
+function loadedSchema(): ExplainSchema {
+  const s = explainSchema();
+  if (!s) {
+    void loadExplainSchema();
+    throw new KubectlError(
+      "couldn't get resource list: the OpenAPI schema is still loading; try again in a moment",
+    );
+  }
+  return s;
+}
+
 /** The "fieldList" template: one entry per field, sorted; recursive lists names only. */
 function fieldList(
   typeKey: string,
@@ -88,7 +102,7 @@ function fieldList(
   recursive: boolean,
   history: ReadonlySet<string>,
 ): string {
-  const type = EXPLAIN_TYPES[typeKey];
+  const type = loadedSchema().types[typeKey];
   if (!type) return '';
   const pad = level * 2;
   let out = '';
@@ -108,14 +122,16 @@ function fieldList(
 function descriptionOf(field: ExplainField | undefined, typeKey: string | undefined): string {
   let text = '';
   if (field?.description) text += field.description + '\n';
-  const refDescription = typeKey !== undefined ? EXPLAIN_TYPES[typeKey]?.description : undefined;
+  const refDescription =
+    typeKey !== undefined ? loadedSchema().types[typeKey]?.description : undefined;
   if (refDescription) text += refDescription + '\n';
   return text;
 }
 
 /** Render `kubectl explain` for a kind and a (possibly empty) field path. Throws KubectlError. */
 export function explain(info: KindInfo, path: readonly string[], recursive: boolean): string {
-  const root = EXPLAIN_ROOTS[info.kind];
+  const { roots, types } = loadedSchema();
+  const root = roots[info.kind];
   if (root === undefined)
     throw new KubectlError(
       `GVR (${info.group}/${info.version}, Resource=${info.resource}) not found in OpenAPI schema`,
@@ -130,9 +146,7 @@ export function explain(info: KindInfo, path: readonly string[], recursive: bool
   let typeKey: string | undefined = root;
   for (const name of path) {
     const next: ExplainField | undefined =
-      typeKey !== undefined
-        ? EXPLAIN_TYPES[typeKey]?.fields.find((f) => f.name === name)
-        : undefined;
+      typeKey !== undefined ? types[typeKey]?.fields.find((f) => f.name === name) : undefined;
     if (!next) throw new KubectlError(`field "${path[path.length - 1] ?? name}" does not exist`);
     field = next;
     typeKey = next.ref;
@@ -186,59 +200,52 @@ function runExplain(ctx: CommandContext): CommandResult {
   return ok(explain(info, path, ctx.flags.bool('recursive')));
 }
 
+const FLAGS: FlagSpec[] = [
+  {
+    name: 'api-version',
+    type: 'string',
+    usage: 'Use given api-version (group/version) of the resource.',
+  },
+  {
+    name: 'recursive',
+    type: 'bool',
+    usage:
+      'When true, print the name of all the fields recursively. Otherwise, print the available fields with their description.',
+  },
+];
+
 /** `kubectl explain --help` (v1.30, flags limited to the ones implemented). */
-const HELP = `Describe fields and structure of various resources.
+const HELP = commandHelp({
+  long:
+    'Describe fields and structure of various resources.\n' +
+    '\n' +
+    ' This command describes the fields associated with each supported API resource. Fields are identified via a simple JSONPath identifier:\n' +
+    '\n' +
+    '        <type>.<fieldName>[.<fieldName>]\n' +
+    '        \n' +
+    ' Information about each field is retrieved from the server in OpenAPI format.\n' +
+    '\n' +
+    'Use "kubectl api-resources" for a complete list of supported resources.',
+  examples: `# Get the documentation of the resource and its fields
+kubectl explain pods
 
- This command describes the fields associated with each supported API resource. Fields are identified via a simple JSONPath identifier:
+# Get all the fields in the resource
+kubectl explain pods --recursive
 
-        <type>.<fieldName>[.<fieldName>]
-        
- Information about each field is retrieved from the server in OpenAPI format.
+# Get the explanation for deployment in supported api versions
+kubectl explain deployments --api-version=apps/v1
 
-Use "kubectl api-resources" for a complete list of supported resources.
-
-Examples:
-  # Get the documentation of the resource and its fields
-  kubectl explain pods
-  
-  # Get all the fields in the resource
-  kubectl explain pods --recursive
-  
-  # Get the explanation for deployment in supported api versions
-  kubectl explain deployments --api-version=apps/v1
-  
-  # Get the documentation of a specific field of a resource
-  kubectl explain pods.spec.containers
-
-Options:
-    --api-version='':
-\tUse given api-version (group/version) of the resource.
-
-    --recursive=false:
-\tWhen true, print the name of all the fields recursively. Otherwise, print the available fields with their description.
-
-Usage:
-  kubectl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [--output=plaintext|plaintext-openapiv2] [options]
-
-Use "kubectl options" for a list of global command-line options (applies to all commands).
-`;
+# Get the documentation of a specific field of a resource
+kubectl explain pods.spec.containers`,
+  flags: FLAGS,
+  usage:
+    'explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [--output=plaintext|plaintext-openapiv2] [options]',
+});
 
 export const explainCommand: KubectlCommand = {
   name: 'explain',
   short: 'Get documentation for a resource',
   help: HELP,
-  flags: [
-    {
-      name: 'api-version',
-      type: 'string',
-      usage: 'Use given api-version (group/version) of the resource.',
-    },
-    {
-      name: 'recursive',
-      type: 'bool',
-      usage:
-        'When true, print the name of all the fields recursively. Otherwise, print the available fields with their description.',
-    },
-  ],
+  flags: FLAGS,
   run: runExplain,
 };

@@ -28,15 +28,14 @@ import type { CommandResult } from '../../shell/types';
 import {
   checkOutputFormat,
   dryRunStrategy,
-  DRY_RUN_FLAG,
   MISSING_RESOURCE,
-  OUTPUT_FLAG,
   printObject,
   recordedCause,
   recordNotice,
   result,
   withChangeCause,
 } from './label';
+import { DRY_RUN_FLAG, OUTPUT_FLAG } from '../flag-specs';
 
 const FLAGS: FlagSpec[] = [
   {

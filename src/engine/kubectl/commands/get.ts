@@ -48,6 +48,7 @@ import { kindDotGroup, kindSlashName, parseTypeNameArgs } from '../resources';
 import type { ResourceRef } from '../resources';
 import type { CommandContext, FlagSpec, KubectlCommand } from '../types';
 import { KubectlError } from '../types';
+import { ALL_NAMESPACES_FLAG, SELECTOR_FLAG } from '../flag-specs';
 
 /** The kinds of the `all` category we store, in the order discovery lists them. */
 const ALL_CATEGORY = [
@@ -90,13 +91,7 @@ interface Info {
 }
 
 const FLAGS: FlagSpec[] = [
-  {
-    name: 'all-namespaces',
-    short: 'A',
-    type: 'bool',
-    usage:
-      'If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.',
-  },
+  ALL_NAMESPACES_FLAG,
   {
     name: 'allow-missing-template-keys',
     type: 'bool',
@@ -135,13 +130,7 @@ const FLAGS: FlagSpec[] = [
     usage:
       'Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide).',
   },
-  {
-    name: 'selector',
-    short: 'l',
-    type: 'string',
-    usage:
-      "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
-  },
+  SELECTOR_FLAG,
   {
     name: 'show-kind',
     type: 'bool',

@@ -24,6 +24,7 @@ import { versionCommand } from './version';
 import { configCommand } from './config';
 import { execCommand } from './exec';
 import { logsCommand } from './logs';
+import { topCommand } from './top';
 export const COMMANDS: KubectlCommand[] = [
   setCommand,
   getCommand,
@@ -47,4 +48,5 @@ export const COMMANDS: KubectlCommand[] = [
   clusterInfoCommand,
   versionCommand,
   configCommand,
+  topCommand,
 ];

@@ -4,7 +4,7 @@
  * through cli-runtime's tabwriter, padding 3), modulo names and IPs.
  */
 import { describe, expect, it } from 'vitest';
-import { kubectlHelp } from '../help';
+import { rootHelp } from '../help';
 import { kubectlFixture } from '../testing';
 
 const golden = (name: string): string => `../__golden__/${name}`;
@@ -303,6 +303,6 @@ describe('help texts', () => {
   });
 
   it('top level', async () => {
-    await expect(kubectlHelp()).toMatchFileSnapshot(golden('kubectl-help.txt'));
+    await expect(rootHelp()).toMatchFileSnapshot(golden('kubectl-help.txt'));
   });
 });

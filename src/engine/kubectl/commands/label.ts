@@ -23,7 +23,7 @@ import { isApiError, notFound } from '../../api/errors';
 import type { KindInfo } from '../../api/kinds';
 import { KINDS } from '../../api/kinds';
 import type { Selector } from '../../api/selectors';
-import { EVERYTHING, parseSelector, SelectorParseError } from '../../api/selectors';
+import { EVERYTHING } from '../../api/selectors';
 import type { KObject } from '../../api/types';
 import { deepClone, deepEqual } from '../../api/types';
 import { changeCauseFor, RECORD_DEPRECATION, RECORD_FLAG } from '../change-cause';
@@ -31,39 +31,13 @@ import type { CliError } from '../filenames';
 import { aggregate, checkErr, errorText, plainError, statusError } from '../filenames';
 import { goJsonString, toJson } from '../printers/json';
 import { toYaml } from '../printers/yaml';
-import { kindSlashName, parseTypeNameArgs } from '../resources';
+import { compileSelector, kindSlashName, parseTypeNameArgs } from '../resources';
 import type { CommandContext, FlagSpec, KubectlCommand } from '../types';
 import { KubectlError } from '../types';
 import type { CommandResult } from '../../shell/types';
+import { CHECK_ALL_NAMESPACES_FLAG, DRY_RUN_FLAG, SELECTOR_FLAG } from '../flag-specs';
 
 // ------------------------------------------------------------------------------ shared flags
-
-/** cmdutil.AddDryRunFlag. A bare `--dry-run` (pflag's NoOptDefVal) is not modelled. */
-export const DRY_RUN_FLAG: FlagSpec = {
-  name: 'dry-run',
-  type: 'string',
-  default: 'none',
-  usage:
-    'Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.',
-};
-
-/** cmdutil.AddLabelSelectorFlagVar (v1.30 wording; `in`/`notin` joined the text in v1.33). */
-export const SELECTOR_FLAG: FlagSpec = {
-  name: 'selector',
-  short: 'l',
-  type: 'string',
-  usage:
-    "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
-};
-
-/** genericclioptions.PrintFlags' `-o` (only json, yaml and name are implemented). */
-export const OUTPUT_FLAG: FlagSpec = {
-  name: 'output',
-  short: 'o',
-  type: 'string',
-  usage:
-    'Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).',
-};
 
 export type DryRun = 'none' | 'client' | 'server';
 
@@ -231,15 +205,6 @@ export interface VisitOptions {
   selector?: string;
   /** `-A`. */
   allNamespaces?: boolean;
-}
-
-function compileSelector(text: string): Selector {
-  try {
-    return parseSelector(text);
-  } catch (e) {
-    if (e instanceof SelectorParseError) throw new KubectlError(e.message);
-    throw e;
-  }
 }
 
 const byNamespaceAndName = (a: KObject, b: KObject): number => {
@@ -570,12 +535,7 @@ export const LABEL_FLAGS: FlagSpec[] = [
     type: 'bool',
     usage: 'Select all resources, in the namespace of the specified resource types',
   },
-  {
-    name: 'all-namespaces',
-    short: 'A',
-    type: 'bool',
-    usage: 'If true, check the specified action in all namespaces.',
-  },
+  CHECK_ALL_NAMESPACES_FLAG,
   DRY_RUN_FLAG,
   { name: 'list', type: 'bool', usage: 'If true, display the labels for a given resource.' },
   {

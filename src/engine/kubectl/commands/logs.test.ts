@@ -188,7 +188,7 @@ describe('kubectl logs', () => {
     [
       'logs loop --since=5x',
       '',
-      'error: invalid argument "5x" for "--since" flag: time: invalid duration "5x"\nSee \'kubectl logs --help\' for usage.\n',
+      'error: invalid argument "5x" for "--since" flag: time: unknown unit "x" in duration "5x"\nSee \'kubectl logs --help\' for usage.\n',
       1,
     ],
     [

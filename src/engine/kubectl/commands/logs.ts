@@ -26,8 +26,8 @@ import { attemptById } from '../../shell/container/target';
 import { utf8Length } from '../../shell/fs';
 import type { CommandResult } from '../../shell/types';
 import type { CommandContext, FlagSpec, KubectlCommand, KubectlEnv } from '../types';
-import { KubectlError } from '../types';
-import { kubectlHelp } from './apply';
+import { KubectlError, usageError } from '../types';
+import { commandHelp } from '../help';
 import { allContainerNames, defaultContainer, failAfter, resolvePods } from './exec';
 
 const USAGE = 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]';
@@ -66,7 +66,7 @@ const FLAGS: FlagSpec[] = [
   },
   {
     name: 'pod-running-timeout',
-    type: 'string',
+    type: 'duration',
     default: '20s',
     usage:
       'The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running',
@@ -91,7 +91,7 @@ const FLAGS: FlagSpec[] = [
   },
   {
     name: 'since',
-    type: 'string',
+    type: 'duration',
     default: '0s',
     usage:
       'Only return logs newer than a relative duration like 5s, 2m, or 3h. Defaults to all logs. Only one of since-time / since may be used.',
@@ -116,7 +116,7 @@ const FLAGS: FlagSpec[] = [
   },
 ];
 
-const HELP = kubectlHelp({
+const HELP = commandHelp({
   long: [
     'Print the logs for a container in a pod or specified resource. If the pod has only one container, the container name is optional.',
   ],
@@ -153,7 +153,6 @@ kubectl logs job/hello
 # Return snapshot logs from container nginx-1 of a deployment named nginx
 kubectl logs deployment/nginx -c nginx-1`,
   flags: FLAGS,
-  defaults: { since: '0s', 'pod-running-timeout': '20s' },
   usage: `${USAGE} [options]`,
 });
 
@@ -303,33 +302,6 @@ function truncateBytes(s: string, n: number): string {
   return out;
 }
 
-/** A Go duration (`1h`, `5m30s`, `10s`) in ms; undefined if it does not parse. */
-function goDuration(s: string): number | undefined {
-  if (s === '0') return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
-  let ms = 0;
-  let i = 0;
-  const neg = s.startsWith('-');
-  if (neg || s.startsWith('+')) i = 1;
-  if (i >= s.length) return undefined;
-  while (i < s.length) {
-    re.lastIndex = i;
-    const m = re.exec(s);
-    if (!m) return undefined;
-    const n = Number(m[1]);
-    const unit = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[
-      m[2] as 'ns'
-    ];
-    ms += n * unit;
-    i = re.lastIndex;
-  }
-  return neg ? -ms : ms;
-}
-
-function usageError(msg: string): KubectlError {
-  return new KubectlError(`${msg}\nSee 'kubectl logs -h' for help and examples`);
-}
-
 function runLogs(ctx: CommandContext): CommandResult {
   const { env, args, flags, namespace } = ctx;
   let notes = '';
@@ -340,22 +312,17 @@ function runLogs(ctx: CommandContext): CommandResult {
     let container = flags.string('container');
     const usage = `expected '${USAGE}'.\nPOD or TYPE/NAME is a required argument for the logs command`;
     if (args.length === 0) {
-      if (selectorText === '') throw usageError(usage);
+      if (selectorText === '') throw usageError('logs', usage);
     } else if (args.length === 1) {
       resourceArg = args[0];
-      if (selectorText !== '') throw usageError('only a selector (-l) or a POD name is allowed');
+      if (selectorText !== '')
+        throw usageError('logs', 'only a selector (-l) or a POD name is allowed');
     } else if (args.length === 2) {
       resourceArg = args[0];
       container = args[1] as string;
-    } else throw usageError(usage);
+    } else throw usageError('logs', usage);
 
-    const sinceText = flags.string('since');
-    const since = goDuration(sinceText);
-    if (since === undefined) {
-      throw new KubectlError(
-        `invalid argument "${sinceText}" for "--since" flag: time: invalid duration "${sinceText}"\nSee 'kubectl logs --help' for usage.`,
-      );
-    }
+    const since = flags.duration('since');
     const sinceTime = flags.string('since-time');
     let sinceMs: number | undefined;
     if (sinceTime !== '') {

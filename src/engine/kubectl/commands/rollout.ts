@@ -9,7 +9,7 @@ import { historyCommand } from './rollout/history';
 import { pauseCommand, restartCommand, resumeCommand } from './rollout/patchers';
 import { statusCommand } from './rollout/status';
 import { undoCommand } from './rollout/undo';
-import { OPTIONS_TIP } from './rollout/common';
+import { OPTIONS_TIP } from '../help';
 
 /**
  * The long description as kubectl renders it: the first line was a markdown code block

@@ -36,13 +36,12 @@ import type { DryRun } from './label';
 import {
   checkOutputFormat,
   dryRunStrategy,
-  DRY_RUN_FLAG,
-  OUTPUT_FLAG,
   printObject,
   recordedCause,
   recordNotice,
   withChangeCause,
 } from './label';
+import { DRY_RUN_FLAG, OUTPUT_FLAG } from '../flag-specs';
 
 const FLAGS: FlagSpec[] = [
   {
@@ -343,6 +342,7 @@ Use "kubectl options" for a list of global command-line options (applies to all 
 
 export const runCommand: KubectlCommand = {
   name: 'run',
+  argsLenAtDash: true,
   short: 'Run a particular image on the cluster',
   help: HELP,
   flags: FLAGS,

@@ -20,15 +20,14 @@ import { KubectlError } from '../types';
 import type { CommandResult } from '../../shell/types';
 import {
   dryRunStrategy,
-  DRY_RUN_FLAG,
   recordedCause,
   recordNotice,
   result,
-  SELECTOR_FLAG,
   visitResources,
   withChangeCause,
   withDryRun,
 } from './label';
+import { DRY_RUN_FLAG, SELECTOR_FLAG } from '../flag-specs';
 
 /** The kinds served with a `/scale` subresource (of those the playground has). */
 const SCALABLE = new Set(['Deployment', 'ReplicaSet']);

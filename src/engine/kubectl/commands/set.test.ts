@@ -283,12 +283,17 @@ describe('set image: nothing to change, and errors', () => {
     const help = k.run('set image --help').stdout;
     expect(help.startsWith('Update existing container image(s) of resources.\n')).toBe(true);
     expect(help).toContain(
-      'Usage:\n  kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]\n',
+      // Wrapped at 120 columns, as kubectl's responsive writer does in a wide terminal.
+      'Usage:\n  kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N\n[options]\n',
+    );
+    expect(help).toContain(
+      '        pod (po), replicationcontroller (rc), deployment (deploy), daemonset (ds), statefulset (sts), cronjob (cj),\nreplicaset (rs)\n',
     );
     // --record is deprecated, so pflag hides it.
     expect(help).not.toContain('--record');
     expect(k.run('set --help').stdout).toContain(
-      'Available Commands:\n  image         Update the image of a pod template\n',
+      // Padded for the real list, whose longest name is `serviceaccount`.
+      'Available Commands:\n  image            Update the image of a pod template\n',
     );
   });
 });

@@ -21,7 +21,6 @@
 import type { PodSpec } from 'kubernetes-types/core/v1';
 import { kindInfo } from '../../api/kinds';
 import { notFound } from '../../api/errors';
-import { parseSelector, SelectorParseError } from '../../api/selectors';
 import type { KObject } from '../../api/types';
 import { deepClone, deepEqual } from '../../api/types';
 import type { CommandResult } from '../../shell/types';
@@ -31,21 +30,15 @@ import {
   RECORD_FLAG,
   changeCauseFor,
 } from '../change-cause';
-import { parseTypeNameArgs } from '../resources';
+import { compileSelector, parseTypeNameArgs } from '../resources';
 import type { CommandContext, FlagSpec, KubectlCommand } from '../types';
 import { KubectlError } from '../types';
-import { OPTIONS_TIP, SELECTOR_FLAG, namePrinterLine } from './rollout/common';
+import { MISSING_RESOURCE } from './label';
+import { namePrinterLine } from './rollout/common';
+import { SELECTOR_FLAG } from '../flag-specs';
+import { commandHelp, OPTIONS_TIP } from '../help';
 
 const ACTOR = 'kubectl-set';
-
-/** resource.Builder's message when no resource is named at all. */
-const NO_RESOURCES =
-  'You must provide one or more resources by argument or filename.\n' +
-  'Example resource specifications include:\n' +
-  "   '-f rsrc.yaml'\n" +
-  "   '--filename=rsrc.json'\n" +
-  "   '<resource> <name>'\n" +
-  "   '<resource>'";
 
 /** Models cmdutil.GetResourcesAndPairs: resources first, then `key=value` (or `key-`) pairs. */
 export function getResourcesAndPairs(
@@ -101,19 +94,11 @@ function setImage(containers: PodSpec['containers'] | undefined, name: string, i
 
 /** The objects the resource arguments name (resource.Builder with --all / -l). */
 function findObjects(ctx: CommandContext, resources: readonly string[]): KObject[] {
-  if (resources.length === 0) throw new KubectlError(NO_RESOURCES);
+  if (resources.length === 0) throw new KubectlError(MISSING_RESOURCE);
   const refs = parseTypeNameArgs(resources);
   const all = ctx.flags.bool('all');
   const hasSelector = ctx.flags.has('selector');
-  let selector;
-  if (hasSelector) {
-    try {
-      selector = parseSelector(ctx.flags.string('selector'));
-    } catch (e) {
-      if (e instanceof SelectorParseError) throw new KubectlError(e.message);
-      throw e;
-    }
-  }
+  const selector = hasSelector ? compileSelector(ctx.flags.string('selector')) : undefined;
   const { store } = ctx.env;
   const out: KObject[] = [];
   for (const ref of refs) {
@@ -218,37 +203,28 @@ export const setImageCommand: KubectlCommand = {
   name: 'image',
   short: 'Update the image of a pod template',
   flags: FLAGS,
-  help:
-    'Update existing container image(s) of resources.\n' +
-    '\n' +
-    ' Possible resources include (case insensitive):\n' +
-    '\n' +
-    '        pod (po), replicationcontroller (rc), deployment (deploy), daemonset (ds), statefulset (sts), cronjob (cj), replicaset (rs)\n' +
-    '\n' +
-    'Examples:\n' +
-    "  # Set a deployment's nginx container image to 'nginx:1.9.1', and its busybox container image to 'busybox'\n" +
-    '  kubectl set image deployment/nginx busybox=busybox nginx=nginx:1.9.1\n' +
-    '  \n' +
-    "  # Update all deployments' and rc's nginx container's image to 'nginx:1.9.1'\n" +
-    '  kubectl set image deployments,rc nginx=nginx:1.9.1 --all\n' +
-    '  \n' +
-    "  # Update image of all containers of daemonset abc to 'nginx:1.9.1'\n" +
-    '  kubectl set image daemonset abc *=nginx:1.9.1\n' +
-    '  \n' +
-    '  # Print result (in yaml format) of updating nginx container image from local file, without hitting the server\n' +
-    '  kubectl set image -f path/to/file.yaml nginx=nginx:1.9.1 --local -o yaml\n' +
-    '\n' +
-    'Options:\n' +
-    '    --all=false:\n' +
-    '\tSelect all resources, in the namespace of the specified resource types\n' +
-    '\n' +
-    "    -l, --selector='':\n" +
-    `\t${SELECTOR_FLAG.usage}\n` +
-    '\n' +
-    'Usage:\n' +
-    '  kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]\n' +
-    '\n' +
-    OPTIONS_TIP,
+  help: commandHelp({
+    long: [
+      'Update existing container image(s) of resources.',
+      'Possible resources include (case insensitive):',
+      // Upstream's source indents this paragraph, and templates.LongDesc keeps it.
+      '       pod (po), replicationcontroller (rc), deployment (deploy), daemonset (ds), statefulset (sts), cronjob (cj), replicaset (rs)',
+    ],
+    examples: `# Set a deployment's nginx container image to 'nginx:1.9.1', and its busybox container image to 'busybox'
+kubectl set image deployment/nginx busybox=busybox nginx=nginx:1.9.1
+
+# Update all deployments' and rc's nginx container's image to 'nginx:1.9.1'
+kubectl set image deployments,rc nginx=nginx:1.9.1 --all
+
+# Update image of all containers of daemonset abc to 'nginx:1.9.1'
+kubectl set image daemonset abc *=nginx:1.9.1
+
+# Print result (in yaml format) of updating nginx container image from local file, without hitting the server
+kubectl set image -f path/to/file.yaml nginx=nginx:1.9.1 --local -o yaml`,
+    flags: FLAGS,
+    usage:
+      'set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]',
+  }),
   run: runSetImage,
 };
 
@@ -263,7 +239,8 @@ export const setCommand: KubectlCommand = {
     ' These commands help you make changes to existing application resources.\n' +
     '\n' +
     'Available Commands:\n' +
-    '  image         Update the image of a pod template\n' +
+    // Padded for the real list, whose longest name is `serviceaccount`.
+    '  image            Update the image of a pod template\n' +
     '\n' +
     'Usage:\n' +
     '  kubectl set SUBCOMMAND [options]\n' +

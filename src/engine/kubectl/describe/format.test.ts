@@ -19,7 +19,7 @@ import {
   selectorString,
 } from './format';
 import { camelcaseSplit, describeGeneric, smartLabelFor } from './generic';
-import { formatEndpoints } from './network';
+import { formatEndpoints } from '../printers/kinds';
 import { describePodTemplate, describeProbe } from './pod';
 import { rawPrefixWriter, tabbedString } from './prefix-writer';
 

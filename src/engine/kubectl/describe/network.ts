@@ -14,58 +14,13 @@ import type { DescribeContext } from './context';
 import { describeEvents, eventsFor } from './events';
 import { formatLabels, printAnnotationsMultiline, printLabelsMultiline } from './format';
 import { LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, tabbedString } from './prefix-writer';
+import { formatEndpoints } from '../printers/kinds';
 
 type StoredService = Service & KObject;
 type StoredEndpoints = Endpoints & KObject;
 type StoredSlice = EndpointSlice & KObject;
 type StoredIngress = Ingress & KObject;
 type StoredIngressClass = IngressClass & KObject;
-
-/** net.JoinHostPort */
-function hostPort(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
-
-/**
- * formatEndpoints: up to three ready `ip:port` of the ports named `portName`, then ` + N more...`;
- * `<none>` without subsets (no pod matches), an empty string when the matching pods are not ready.
- */
-export function formatEndpoints(ep: Endpoints | undefined, portName: string | undefined): string {
-  const subsets = ep?.subsets ?? [];
-  if (subsets.length === 0) return '<none>';
-  const list: string[] = [];
-  const max = 3;
-  let more = false;
-  let count = 0;
-  for (const ss of subsets) {
-    const addresses = ss.addresses ?? [];
-    if (!ss.ports || ss.ports.length === 0) {
-      // A headless service may have no ports.
-      count += addresses.length;
-      for (const a of addresses) {
-        if (list.length === max) {
-          more = true;
-          break;
-        }
-        list.push(a.ip);
-      }
-      continue;
-    }
-    for (const port of ss.ports) {
-      if (portName !== undefined && (port.name ?? '') !== portName) continue;
-      count += addresses.length;
-      for (const a of addresses) {
-        if (list.length === max) {
-          more = true;
-          break;
-        }
-        list.push(hostPort(a.ip, port.port));
-      }
-    }
-  }
-  const ret = list.join(',');
-  return more ? `${ret} + ${count - max} more...` : ret;
-}
 
 // Models describe.go ServiceDescriber.Describe + describeService (1.30).
 export function describeService(obj: KObject, ctx: DescribeContext): string {

@@ -6,14 +6,13 @@
  * component-helpers resource.PodRequests / PodLimits (the containers' sum, at least the largest
  * init container, plus the pod overhead).
  *
- * Simplified: the simulator keeps no Lease objects, so the `Lease:` block is derived from what
- * the kubelet would be doing: holder = the node, renewed every 10 s since the node registered
- * (the kubelet's renewInterval), frozen at the last heartbeat once the node stops posting status.
+ * The `Lease:` block is the node's Lease in kube-node-lease, which its kubelet renews every 10 s
+ * (controllers/node-status.ts); `<unset>` when there is none.
  */
+import type { Lease } from 'kubernetes-types/coordination/v1';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
 import { quantityMilliValue, quantityValue, tryParseQuantity } from '../../api/quantity';
 import type { KObject } from '../../api/types';
-import { formatTimestamp, parseTimestamp } from '../../sim/clock';
 import type { DescribeContext } from './context';
 import { describeEvents } from './events';
 import type { StoredEvent } from './events';
@@ -34,8 +33,6 @@ type StoredPod = Pod & KObject;
 
 const LABEL_NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';
 const NODE_LABEL_ROLE = 'kubernetes.io/role';
-/** The kubelet renews its lease every renewInterval = 0.25 × leaseDuration (40 s). */
-const LEASE_RENEW_MS = 10_000;
 
 /** findNodeRoles: `node-role.kubernetes.io/<role>` labels and `kubernetes.io/role=<role>`, sorted. */
 export function findNodeRoles(node: Node): string[] {
@@ -209,15 +206,13 @@ function describeNodeResource(
   }
 }
 
-/** The lease the kubelet keeps renewing in kube-node-lease (see the module comment). */
-function leaseRenewTime(node: StoredNode, now: number): string | undefined {
-  const created = parseTimestamp(node.metadata.creationTimestamp ?? '');
-  if (Number.isNaN(created)) return undefined;
-  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-  if (ready && ready.status === 'Unknown' && ready.lastHeartbeatTime)
-    return ready.lastHeartbeatTime;
-  const renewed = created + Math.floor((now - created) / LEASE_RENEW_MS) * LEASE_RENEW_MS;
-  return formatTimestamp(renewed);
+// Models describe.go describeNodeLease (the Lease `kube-node-lease/<node>`, if any).
+function describeNodeLease(lease: Lease | undefined, w: PrefixWriter): void {
+  const spec = lease?.spec;
+  w.write(LEVEL_0, 'Lease:\n');
+  w.write(LEVEL_1, `HolderIdentity:\t${spec?.holderIdentity ?? '<unset>'}\n`);
+  w.write(LEVEL_1, `AcquireTime:\t${spec?.acquireTime ? rfc1123z(spec.acquireTime) : '<unset>'}\n`);
+  w.write(LEVEL_1, `RenewTime:\t${spec?.renewTime ? rfc1123z(spec.renewTime) : '<unset>'}\n`);
 }
 
 // Models describe.go NodeDescriber.Describe + describeNode (1.30).
@@ -236,11 +231,7 @@ export function describeNode(obj: KObject, ctx: DescribeContext): string {
     w.write(LEVEL_0, `CreationTimestamp:\t${rfc1123z(node.metadata.creationTimestamp)}\n`);
     printTaintsMultiline(w, 'Taints', spec.taints);
     w.write(LEVEL_0, `Unschedulable:\t${spec.unschedulable === true}\n`);
-    const renew = leaseRenewTime(node, ctx.now);
-    w.write(LEVEL_0, 'Lease:\n');
-    w.write(LEVEL_1, `HolderIdentity:\t${name}\n`);
-    w.write(LEVEL_1, 'AcquireTime:\t<unset>\n');
-    w.write(LEVEL_1, `RenewTime:\t${renew ? rfc1123z(renew) : '<unset>'}\n`);
+    describeNodeLease(ctx.store.get<Lease & KObject>('Lease', 'kube-node-lease', name), w);
     if (status.conditions?.length) {
       w.write(
         LEVEL_0,

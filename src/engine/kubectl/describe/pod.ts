@@ -478,6 +478,14 @@ function formatMap(m: Readonly<Record<string, string>> | undefined): string {
 
 // ------------------------------------------------------------------ volumes
 
+/**
+ * printProjectedVolumeSource prints a projected source's `optional` (a *bool) with %v: `<nil>`
+ * when unset. (Set, Go prints the pointer's address; the value is shown instead.)
+ */
+function goBoolPtr(v: boolean | undefined): string {
+  return v === undefined ? '<nil>' : String(v);
+}
+
 /** describeVolumes: each volume's name and what backs it. */
 export function describeVolumes(
   volumes: readonly Volume[] | undefined,
@@ -560,14 +568,14 @@ function describeVolumeSource(v: Volume, w: PrefixWriter): void {
       if (s.secret) {
         w.write(
           LEVEL_2,
-          `SecretName:\t${s.secret.name ?? ''}\n    Optional:\t${s.secret.optional === true}\n`,
+          `SecretName:\t${s.secret.name ?? ''}\n    SecretOptionalName:\t${goBoolPtr(s.secret.optional)}\n`,
         );
       } else if (s.downwardAPI) {
         w.write(LEVEL_2, 'DownwardAPI:\ttrue\n');
       } else if (s.configMap) {
         w.write(
           LEVEL_2,
-          `ConfigMapName:\t${s.configMap.name ?? ''}\n    Optional:\t${s.configMap.optional === true}\n`,
+          `ConfigMapName:\t${s.configMap.name ?? ''}\n    ConfigMapOptional:\t${goBoolPtr(s.configMap.optional)}\n`,
         );
       } else if (s.serviceAccountToken) {
         w.write(

@@ -258,11 +258,12 @@ function joinHostPort(ip: string, port: number): string {
 }
 
 /**
- * formatEndpoints: up to three `ip:port` (ready addresses only), then ` + N more...`;
+ * formatEndpoints (printers.go, and describe.go's copy): up to three `ip:port` (ready addresses
+ * only) of the ports named `portName` (every port when undefined), then ` + N more...`;
  * `<none>` without subsets, an empty cell when only not-ready addresses exist.
  */
-export function formatEndpoints(ep: Endpoints): string {
-  const subsets = ep.subsets ?? [];
+export function formatEndpoints(ep: Endpoints | undefined, portName?: string): string {
+  const subsets = ep?.subsets ?? [];
   if (subsets.length === 0) return '<none>';
   const max = 3;
   const list: string[] = [];
@@ -284,6 +285,7 @@ export function formatEndpoints(ep: Endpoints): string {
       continue;
     }
     for (const port of ports) {
+      if (portName !== undefined && (port.name ?? '') !== portName) continue;
       count += addresses.length;
       for (const a of addresses) {
         if (list.length === max) {
@@ -543,6 +545,15 @@ const serviceAccountTable: KindTable = {
   },
 };
 
+/** printers.go printLease: NAME, HOLDER (spec.holderIdentity), AGE. */
+const leaseTable: KindTable = {
+  columns: [NAME, { name: 'Holder' }, AGE],
+  row(obj, now) {
+    const spec = (obj.spec ?? {}) as { holderIdentity?: string };
+    return [obj.metadata.name ?? '', spec.holderIdentity ?? '', age(obj, now)];
+  },
+};
+
 const podTable: KindTable = {
   columns: [
     NAME,
@@ -575,6 +586,7 @@ export const KIND_TABLES: Readonly<Record<string, KindTable>> = {
   ConfigMap: configMapTable,
   Secret: secretTable,
   ServiceAccount: serviceAccountTable,
+  Lease: leaseTable,
 };
 
 /** Kinds without a table of their own print NAME and AGE (the server's default table). */

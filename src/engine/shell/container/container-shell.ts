@@ -190,6 +190,7 @@ export class ContainerShell {
       messages: this.messages,
       fs: this.fs,
       vars: this.vars,
+      exported: this.exported,
       cwd: () => this.cwd,
       lookup: (name) => this.lookup(name),
       shellName: opts.shell.name,

@@ -7,27 +7,13 @@
 import type { KindInfo } from '../../../api/kinds';
 import { kindInfo, qualifiedResource } from '../../../api/kinds';
 import { notFound } from '../../../api/errors';
-import { parseSelector, SelectorParseError } from '../../../api/selectors';
 import type { KObject } from '../../../api/types';
 import { controllerOf } from '../../../api/types';
 import type { DeploymentObj, ReplicaSetObj } from '../../../controllers/deployment/util';
 import { findNewReplicaSet } from '../../../controllers/deployment/util';
-import { parseTypeNameArgs } from '../../resources';
-import type { CommandContext, FlagSpec } from '../../types';
+import { compileSelector, parseTypeNameArgs } from '../../resources';
+import type { CommandContext } from '../../types';
 import { KubectlError } from '../../types';
-
-/** cmdutil.AddLabelSelectorFlagVar. */
-export const SELECTOR_FLAG: FlagSpec = {
-  name: 'selector',
-  short: 'l',
-  type: 'string',
-  usage:
-    "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
-};
-
-/** The help's closing line for every runnable command. */
-export const OPTIONS_TIP =
-  'Use "kubectl options" for a list of global command-line options (applies to all commands).\n';
 
 export interface Target {
   info: KindInfo;
@@ -54,12 +40,7 @@ export function resolveTargets(ctx: CommandContext): Target[] {
   if (hasSelector) {
     if (refs.some((r) => r.name !== undefined))
       throw new KubectlError('name cannot be provided when a selector is specified');
-    try {
-      selector = parseSelector(ctx.flags.string('selector'));
-    } catch (e) {
-      if (e instanceof SelectorParseError) throw new KubectlError(e.message);
-      throw e;
-    }
+    selector = compileSelector(ctx.flags.string('selector'));
   }
   const { store } = ctx.env;
   const out: Target[] = [];

@@ -16,22 +16,23 @@
  */
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1';
 import { describePodTemplate, rawPrefixWriter } from '../../describe/index';
+import { tabbed } from '../../describe/tabwriter';
 import { deepClone } from '../../../api/types';
 import type { DeploymentObj } from '../../../controllers/deployment/util';
 import { getRevision } from '../../../controllers/deployment/util';
 import { CHANGE_CAUSE_ANNOTATION } from '../../change-cause';
-import type { CommandContext, KubectlCommand } from '../../types';
+import { commandHelp } from '../../help';
+import type { CommandContext, FlagSpec, KubectlCommand } from '../../types';
 import { KubectlError } from '../../types';
 import type { CommandResult } from '../../../shell/types';
 import {
-  OPTIONS_TIP,
-  SELECTOR_FLAG,
   namePrinterLine,
   polymorphicKindError,
   replicaSetsOf,
   requireResources,
   resolveTargets,
 } from './common';
+import { SELECTOR_FLAG } from '../../flag-specs';
 
 /**
  * history.go printTemplate: DescribePodTemplate through a bare PrefixWriter (no tabwriter), so
@@ -41,12 +42,6 @@ export function printTemplate(template: PodTemplateSpec): string {
   const w = rawPrefixWriter();
   describePodTemplate(template, w);
   return w.toString();
-}
-
-/** Go's text/tabwriter with padding 2 (history.go tabbedString), for the two-column table. */
-function tabbedTwoColumns(rows: ReadonlyArray<[string, string]>): string {
-  const width = Math.max(...rows.map(([a]) => a.length)) + 2;
-  return rows.map(([a, b]) => a.padEnd(width) + b + '\n').join('');
 }
 
 /**
@@ -78,12 +73,14 @@ export function viewDeploymentHistory(
     if (!template) throw new KubectlError('unable to find the specified revision');
     return printTemplate(template);
   }
-  const rows: Array<[string, string]> = [['REVISION', 'CHANGE-CAUSE']];
-  for (const r of [...history.keys()].sort((a, b) => a - b)) {
-    const cause = history.get(r)?.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION];
-    rows.push([String(r), cause || '<none>']);
-  }
-  return tabbedTwoColumns(rows);
+  // history.go tabbedString: a tabwriter with padding 2, as describe's.
+  return tabbed((w) => {
+    w.write('REVISION\tCHANGE-CAUSE\n');
+    for (const r of [...history.keys()].sort((a, b) => a - b)) {
+      const cause = history.get(r)?.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION];
+      w.write(`${r}\t${cause || '<none>'}\n`);
+    }
+  });
 }
 
 function runHistory(ctx: CommandContext): CommandResult {
@@ -109,38 +106,29 @@ function runHistory(ctx: CommandContext): CommandResult {
   return { stdout, stderr: '', exitCode: 0 };
 }
 
+const HISTORY_FLAGS: FlagSpec[] = [
+  {
+    name: 'revision',
+    type: 'int',
+    default: 0,
+    usage: 'See the details, including podTemplate of the revision specified',
+  },
+  SELECTOR_FLAG,
+];
+
 export const historyCommand: KubectlCommand = {
   name: 'history',
   short: 'View rollout history',
-  flags: [
-    {
-      name: 'revision',
-      type: 'int',
-      default: 0,
-      usage: 'See the details, including podTemplate of the revision specified',
-    },
-    SELECTOR_FLAG,
-  ],
-  help:
-    'View previous rollout revisions and configurations.\n' +
-    '\n' +
-    'Examples:\n' +
-    '  # View the rollout history of a deployment\n' +
-    '  kubectl rollout history deployment/abc\n' +
-    '  \n' +
-    '  # View the details of daemonset revision 3\n' +
-    '  kubectl rollout history daemonset/abc --revision=3\n' +
-    '\n' +
-    'Options:\n' +
-    '    --revision=0:\n' +
-    '\tSee the details, including podTemplate of the revision specified\n' +
-    '\n' +
-    "    -l, --selector='':\n" +
-    `\t${SELECTOR_FLAG.usage}\n` +
-    '\n' +
-    'Usage:\n' +
-    '  kubectl rollout history (TYPE NAME | TYPE/NAME) [flags] [options]\n' +
-    '\n' +
-    OPTIONS_TIP,
+  flags: HISTORY_FLAGS,
+  help: commandHelp({
+    long: ['View previous rollout revisions and configurations.'],
+    examples: `# View the rollout history of a deployment
+kubectl rollout history deployment/abc
+
+# View the details of daemonset revision 3
+kubectl rollout history daemonset/abc --revision=3`,
+    flags: HISTORY_FLAGS,
+    usage: 'rollout history (TYPE NAME | TYPE/NAME) [flags] [options]',
+  }),
   run: runHistory,
 };

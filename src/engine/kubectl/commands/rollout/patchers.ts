@@ -17,15 +17,10 @@ import type { KObject } from '../../../api/types';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1';
 import { formatTimestamp } from '../../../sim/clock';
 import type { CommandResult } from '../../../shell/types';
-import type { CommandContext, KubectlCommand } from '../../types';
-import {
-  OPTIONS_TIP,
-  SELECTOR_FLAG,
-  namePrinterLine,
-  requireResources,
-  resolveTargets,
-  resourceQuoted,
-} from './common';
+import { commandHelp } from '../../help';
+import type { CommandContext, FlagSpec, KubectlCommand } from '../../types';
+import { namePrinterLine, requireResources, resolveTargets, resourceQuoted } from './common';
+import { SELECTOR_FLAG } from '../../flag-specs';
 
 const ACTOR = 'kubectl-rollout';
 export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
@@ -102,115 +97,73 @@ function runPatches(
   return { stdout, stderr, exitCode: errors.length > 0 ? 1 : 0 };
 }
 
-const FIELD_MANAGER_HELP =
-  "    --field-manager='kubectl-rollout':\n\tName of the manager used to track field ownership.\n\n";
+/** The flags of restart, pause and resume. */
+const PATCH_FLAGS: FlagSpec[] = [
+  SELECTOR_FLAG,
+  {
+    name: 'field-manager',
+    type: 'string',
+    default: 'kubectl-rollout',
+    usage: 'Name of the manager used to track field ownership.',
+  },
+];
 
 export const restartCommand: KubectlCommand = {
   name: 'restart',
   short: 'Restart a resource',
-  flags: [
-    SELECTOR_FLAG,
-    {
-      name: 'field-manager',
-      type: 'string',
-      default: 'kubectl-rollout',
-      usage: 'Name of the manager used to track field ownership.',
-    },
-  ],
-  help:
-    'Restart a resource.\n' +
-    '\n' +
-    '        Resource rollout will be restarted.\n' +
-    '\n' +
-    'Examples:\n' +
-    '  # Restart all deployments in the test-namespace namespace\n' +
-    '  kubectl rollout restart deployment -n test-namespace\n' +
-    '  \n' +
-    '  # Restart a deployment\n' +
-    '  kubectl rollout restart deployment/nginx\n' +
-    '  \n' +
-    '  # Restart a daemon set\n' +
-    '  kubectl rollout restart daemonset/abc\n' +
-    '  \n' +
-    '  # Restart deployments with the app=nginx label\n' +
-    '  kubectl rollout restart deployment --selector=app=nginx\n' +
-    '\n' +
-    'Options:\n' +
-    FIELD_MANAGER_HELP +
-    "    -l, --selector='':\n" +
-    `\t${SELECTOR_FLAG.usage}\n` +
-    '\n' +
-    'Usage:\n' +
-    '  kubectl rollout restart RESOURCE [options]\n' +
-    '\n' +
-    OPTIONS_TIP,
+  flags: PATCH_FLAGS,
+  help: commandHelp({
+    // Upstream's source indents the second paragraph, and templates.LongDesc keeps it.
+    long: ['Restart a resource.', '       Resource rollout will be restarted.'],
+    examples: `# Restart all deployments in the test-namespace namespace
+kubectl rollout restart deployment -n test-namespace
+
+# Restart a deployment
+kubectl rollout restart deployment/nginx
+
+# Restart a daemon set
+kubectl rollout restart daemonset/abc
+
+# Restart deployments with the app=nginx label
+kubectl rollout restart deployment --selector=app=nginx`,
+    flags: PATCH_FLAGS,
+    usage: 'rollout restart RESOURCE [options]',
+  }),
   run: (ctx) => runPatches(ctx, (obj) => restarter(obj, ctx.env.clock.now()), 'restarted', 'error'),
 };
 
 export const pauseCommand: KubectlCommand = {
   name: 'pause',
   short: 'Mark the provided resource as paused',
-  flags: [
-    SELECTOR_FLAG,
-    {
-      name: 'field-manager',
-      type: 'string',
-      default: 'kubectl-rollout',
-      usage: 'Name of the manager used to track field ownership.',
-    },
-  ],
-  help:
-    'Mark the provided resource as paused.\n' +
-    '\n' +
-    ' Paused resources will not be reconciled by a controller. Use "kubectl rollout resume" to resume a paused resource. Currently only deployments support being paused.\n' +
-    '\n' +
-    'Examples:\n' +
-    '  # Mark the nginx deployment as paused\n' +
-    '  # Any current state of the deployment will continue its function; new updates\n' +
-    '  # to the deployment will not have an effect as long as the deployment is paused\n' +
-    '  kubectl rollout pause deployment/nginx\n' +
-    '\n' +
-    'Options:\n' +
-    FIELD_MANAGER_HELP +
-    "    -l, --selector='':\n" +
-    `\t${SELECTOR_FLAG.usage}\n` +
-    '\n' +
-    'Usage:\n' +
-    '  kubectl rollout pause RESOURCE [options]\n' +
-    '\n' +
-    OPTIONS_TIP,
+  flags: PATCH_FLAGS,
+  help: commandHelp({
+    long: [
+      'Mark the provided resource as paused.',
+      'Paused resources will not be reconciled by a controller. Use "kubectl rollout resume" to resume a paused resource. Currently only deployments support being paused.',
+    ],
+    examples: `# Mark the nginx deployment as paused
+# Any current state of the deployment will continue its function; new updates
+# to the deployment will not have an effect as long as the deployment is paused
+kubectl rollout pause deployment/nginx`,
+    flags: PATCH_FLAGS,
+    usage: 'rollout pause RESOURCE [options]',
+  }),
   run: (ctx) => runPatches(ctx, pauser, 'paused', 'unchanged'),
 };
 
 export const resumeCommand: KubectlCommand = {
   name: 'resume',
   short: 'Resume a paused resource',
-  flags: [
-    SELECTOR_FLAG,
-    {
-      name: 'field-manager',
-      type: 'string',
-      default: 'kubectl-rollout',
-      usage: 'Name of the manager used to track field ownership.',
-    },
-  ],
-  help:
-    'Resume a paused resource.\n' +
-    '\n' +
-    ' Paused resources will not be reconciled by a controller. By resuming a resource, we allow it to be reconciled again. Currently only deployments support being resumed.\n' +
-    '\n' +
-    'Examples:\n' +
-    '  # Resume an already paused deployment\n' +
-    '  kubectl rollout resume deployment/nginx\n' +
-    '\n' +
-    'Options:\n' +
-    FIELD_MANAGER_HELP +
-    "    -l, --selector='':\n" +
-    `\t${SELECTOR_FLAG.usage}\n` +
-    '\n' +
-    'Usage:\n' +
-    '  kubectl rollout resume RESOURCE [options]\n' +
-    '\n' +
-    OPTIONS_TIP,
+  flags: PATCH_FLAGS,
+  help: commandHelp({
+    long: [
+      'Resume a paused resource.',
+      'Paused resources will not be reconciled by a controller. By resuming a resource, we allow it to be reconciled again. Currently only deployments support being resumed.',
+    ],
+    examples: `# Resume an already paused deployment
+kubectl rollout resume deployment/nginx`,
+    flags: PATCH_FLAGS,
+    usage: 'rollout resume RESOURCE [options]',
+  }),
   run: (ctx) => runPatches(ctx, resumer, 'resumed', 'unchanged'),
 };

@@ -34,15 +34,11 @@ import {
   progressDeadlineSeconds,
 } from '../../../controllers/deployment/util';
 import type { CommandResult } from '../../../shell/types';
-import type { CommandContext, KubectlCommand } from '../../types';
+import { commandHelp } from '../../help';
+import type { CommandContext, FlagSpec, KubectlCommand } from '../../types';
 import { KubectlError } from '../../types';
-import {
-  OPTIONS_TIP,
-  SELECTOR_FLAG,
-  groupKindString,
-  requireResources,
-  resolveTargets,
-} from './common';
+import { groupKindString, requireResources, resolveTargets } from './common';
+import { SELECTOR_FLAG } from '../../flag-specs';
 
 /** How much virtual time passes between two looks at the watch (ms). */
 const STEP_MS = 100;
@@ -120,50 +116,6 @@ export function daemonSetStatus(ds: DaemonSet & KObject): RolloutStatus {
   return { message: 'Waiting for daemon set spec update to be observed...\n', done: false };
 }
 
-const GO_DURATION_UNITS: Readonly<Record<string, number>> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  μs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-/**
- * Go's time.ParseDuration, in milliseconds: `0`, `30s`, `1m30s`, `1.5h`, `500ms`. Throws with
- * Go's message (`time: invalid duration "x"`, `time: missing unit in duration "5"`).
- */
-export function parseGoDuration(text: string): number {
-  const quoted = JSON.stringify(text);
-  let s = text;
-  let sign = 1;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    if (s[0] === '-') sign = -1;
-    s = s.slice(1);
-  }
-  if (s === '0') return 0;
-  if (s === '') throw new Error(`time: invalid duration ${quoted}`);
-  let total = 0;
-  while (s.length > 0) {
-    const num = /^(\d*)(\.\d*)?/.exec(s);
-    const whole = num?.[1] ?? '';
-    const frac = num?.[2] ?? '';
-    if (whole === '' && (frac === '' || frac === '.'))
-      throw new Error(`time: invalid duration ${quoted}`);
-    s = s.slice(whole.length + frac.length);
-    const unit = /^[^\d.]+/.exec(s)?.[0];
-    if (!unit) throw new Error(`time: missing unit in duration ${quoted}`);
-    const scale = GO_DURATION_UNITS[unit];
-    if (scale === undefined)
-      throw new Error(`time: unknown unit ${JSON.stringify(unit)} in duration ${quoted}`);
-    total += Number(`${whole || '0'}${frac === '.' ? '' : frac}`) * scale;
-    s = s.slice(unit.length);
-  }
-  return sign * total;
-}
-
 type Viewer = (obj: KObject) => RolloutStatus;
 
 function viewerFor(kind: string, revision: number): Viewer | undefined {
@@ -176,15 +128,7 @@ function runStatus(ctx: CommandContext): CommandResult {
   requireResources(ctx);
   const revision = ctx.flags.int('revision');
   if (revision < 0) throw new KubectlError(`revision must be a positive integer: ${revision}`);
-  let timeoutMs: number;
-  const rawTimeout = ctx.flags.string('timeout');
-  try {
-    timeoutMs = Math.max(0, parseGoDuration(rawTimeout));
-  } catch (e) {
-    throw new KubectlError(
-      `invalid argument "${rawTimeout}" for "--timeout" flag: ${(e as Error).message}\nSee 'kubectl rollout status --help' for usage.`,
-    );
-  }
+  const timeoutMs = Math.max(0, ctx.flags.duration('timeout'));
 
   // The controllers react to what was just written before kubectl's first look.
   ctx.env.advance(0);
@@ -252,57 +196,43 @@ function runStatus(ctx: CommandContext): CommandResult {
   return result();
 }
 
+const STATUS_FLAGS: FlagSpec[] = [
+  {
+    name: 'revision',
+    type: 'int',
+    default: 0,
+    usage: 'Pin to a specific revision for showing its status. Defaults to 0 (last revision).',
+  },
+  SELECTOR_FLAG,
+  {
+    name: 'timeout',
+    type: 'duration',
+    default: '0s',
+    usage:
+      'The length of time to wait before ending watch, zero means never. Any other values should contain a corresponding time unit (e.g. 1s, 2m, 3h).',
+  },
+  {
+    name: 'watch',
+    short: 'w',
+    type: 'bool',
+    default: true,
+    usage: "Watch the status of the rollout until it's done.",
+  },
+];
+
 export const statusCommand: KubectlCommand = {
   name: 'status',
   short: 'Show the status of the rollout',
-  flags: [
-    {
-      name: 'revision',
-      type: 'int',
-      default: 0,
-      usage: 'Pin to a specific revision for showing its status. Defaults to 0 (last revision).',
-    },
-    SELECTOR_FLAG,
-    {
-      name: 'timeout',
-      type: 'string',
-      default: '0s',
-      usage:
-        'The length of time to wait before ending watch, zero means never. Any other values should contain a corresponding time unit (e.g. 1s, 2m, 3h).',
-    },
-    {
-      name: 'watch',
-      short: 'w',
-      type: 'bool',
-      default: true,
-      usage: "Watch the status of the rollout until it's done.",
-    },
-  ],
-  help:
-    'Show the status of the rollout.\n' +
-    '\n' +
-    " By default 'rollout status' will watch the status of the latest rollout until it's done. If you don't want to wait for the rollout to finish then you can use --watch=false. Note that if a new rollout starts in-between, then 'rollout status' will continue watching the latest revision. If you want to pin to a specific revision and abort if it is rolled over by another revision, use --revision=N where N is the revision you need to watch for.\n" +
-    '\n' +
-    'Examples:\n' +
-    '  # Watch the rollout status of a deployment\n' +
-    '  kubectl rollout status deployment/nginx\n' +
-    '\n' +
-    'Options:\n' +
-    '    --revision=0:\n' +
-    '\tPin to a specific revision for showing its status. Defaults to 0 (last revision).\n' +
-    '\n' +
-    "    -l, --selector='':\n" +
-    `\t${SELECTOR_FLAG.usage}\n` +
-    '\n' +
-    '    --timeout=0s:\n' +
-    '\tThe length of time to wait before ending watch, zero means never. Any other values should contain a corresponding time unit (e.g. 1s, 2m, 3h).\n' +
-    '\n' +
-    '    -w, --watch=true:\n' +
-    "\tWatch the status of the rollout until it's done.\n" +
-    '\n' +
-    'Usage:\n' +
-    '  kubectl rollout status (TYPE NAME | TYPE/NAME) [flags] [options]\n' +
-    '\n' +
-    OPTIONS_TIP,
+  flags: STATUS_FLAGS,
+  help: commandHelp({
+    long: [
+      'Show the status of the rollout.',
+      "By default 'rollout status' will watch the status of the latest rollout until it's done. If you don't want to wait for the rollout to finish then you can use --watch=false. Note that if a new rollout starts in-between, then 'rollout status' will continue watching the latest revision. If you want to pin to a specific revision and abort if it is rolled over by another revision, use --revision=N where N is the revision you need to watch for.",
+    ],
+    examples: `# Watch the rollout status of a deployment
+kubectl rollout status deployment/nginx`,
+    flags: STATUS_FLAGS,
+    usage: 'rollout status (TYPE NAME | TYPE/NAME) [flags] [options]',
+  }),
   run: runStatus,
 };

@@ -26,17 +26,17 @@ import {
 } from '../../../controllers/deployment/util';
 import { POD_TEMPLATE_HASH_LABEL } from '../../../controllers/pod-template-hash';
 import type { CommandResult } from '../../../shell/types';
-import type { CommandContext, KubectlCommand } from '../../types';
+import { commandHelp } from '../../help';
+import type { CommandContext, FlagSpec, KubectlCommand } from '../../types';
 import { KubectlError } from '../../types';
 import {
-  OPTIONS_TIP,
-  SELECTOR_FLAG,
   namePrinterLine,
   polymorphicKindError,
   replicaSetsOf,
   requireResources,
   resolveTargets,
 } from './common';
+import { SELECTOR_FLAG } from '../../flag-specs';
 
 const ACTOR = 'kubectl-rollout';
 
@@ -137,41 +137,32 @@ function runUndo(ctx: CommandContext): CommandResult {
   return { stdout, stderr: '', exitCode: 0 };
 }
 
+const UNDO_FLAGS: FlagSpec[] = [
+  SELECTOR_FLAG,
+  {
+    name: 'to-revision',
+    type: 'int',
+    default: 0,
+    usage: 'The revision to rollback to. Default to 0 (last revision).',
+  },
+];
+
 export const undoCommand: KubectlCommand = {
   name: 'undo',
   short: 'Undo a previous rollout',
-  flags: [
-    SELECTOR_FLAG,
-    {
-      name: 'to-revision',
-      type: 'int',
-      default: 0,
-      usage: 'The revision to rollback to. Default to 0 (last revision).',
-    },
-  ],
-  help:
-    'Roll back to a previous rollout.\n' +
-    '\n' +
-    'Examples:\n' +
-    '  # Roll back to the previous deployment\n' +
-    '  kubectl rollout undo deployment/abc\n' +
-    '  \n' +
-    '  # Roll back to daemonset revision 3\n' +
-    '  kubectl rollout undo daemonset/abc --to-revision=3\n' +
-    '  \n' +
-    '  # Roll back to the previous deployment with dry-run\n' +
-    '  kubectl rollout undo --dry-run=server deployment/abc\n' +
-    '\n' +
-    'Options:\n' +
-    "    -l, --selector='':\n" +
-    `\t${SELECTOR_FLAG.usage}\n` +
-    '\n' +
-    '    --to-revision=0:\n' +
-    '\tThe revision to rollback to. Default to 0 (last revision).\n' +
-    '\n' +
-    'Usage:\n' +
-    '  kubectl rollout undo (TYPE NAME | TYPE/NAME) [flags] [options]\n' +
-    '\n' +
-    OPTIONS_TIP,
+  flags: UNDO_FLAGS,
+  help: commandHelp({
+    long: ['Roll back to a previous rollout.'],
+    examples: `# Roll back to the previous deployment
+kubectl rollout undo deployment/abc
+
+# Roll back to daemonset revision 3
+kubectl rollout undo daemonset/abc --to-revision=3
+
+# Roll back to the previous deployment with dry-run
+kubectl rollout undo --dry-run=server deployment/abc`,
+    flags: UNDO_FLAGS,
+    usage: 'rollout undo (TYPE NAME | TYPE/NAME) [flags] [options]',
+  }),
   run: runUndo,
 };
