@@ -1,81 +1,35 @@
-import { useEffect, useMemo } from 'react';
-import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
-import { EditorPane } from './editor/EditorPane';
-import { GraphPane } from './graph/GraphPane';
-import { Header } from './header/Header';
-import { loadExplainSchema } from '../engine';
-import { consoleApi } from './host/console-api';
-import { PlaygroundContext } from './host/context';
-import { PlaygroundHost } from './host/playground-host';
-import { InspectorPane } from './inspector/InspectorPane';
-import { bindStore } from './state/cluster-store';
-import { TerminalPane } from './terminal/TerminalPane';
+import { lazy, Suspense } from 'react';
 
 /**
- * The playground page: a header, the Editor on the left, the Cluster graph above the Terminal in
- * the centre, the Inspector on the right; panes resize and the layout is remembered.
+ * The page. Its first JavaScript is only React and this frame; the playground itself — the engine,
+ * the panes — is a chunk of its own (Workbench.tsx), and Monaco, React Flow and xterm are further
+ * chunks the panes load when they mount. So the page paints its frame at once and the cluster
+ * appears as soon as the engine has loaded.
  */
-export function App() {
-  const host = useMemo(() => new PlaygroundHost({ storage: localStorage }), []);
-  useEffect(() => {
-    const unbind = bindStore(host);
-    host.start();
-    window.playground = consoleApi(host);
-    // kubectl explain's schema is a chunk of its own: fetch it once the page is up.
-    void loadExplainSchema();
-    const save = () => host.save();
-    window.addEventListener('pagehide', save);
-    return () => {
-      window.removeEventListener('pagehide', save);
-      host.stop();
-      unbind();
-    };
-  }, [host]);
-  const columns = useDefaultLayout({ id: 'playground-columns', storage: localStorage });
-  const centre = useDefaultLayout({ id: 'playground-centre', storage: localStorage });
+const Workbench = lazy(() => import('./Workbench'));
+
+function Loading() {
   return (
-    <PlaygroundContext.Provider value={host}>
-      <div className="app">
-        <Header />
-        <Group
-          className="app-panes"
-          orientation="horizontal"
-          defaultLayout={columns.defaultLayout}
-          onLayoutChanged={columns.onLayoutChanged}
-        >
-          <Panel id="editor" defaultSize="28" minSize="15">
-            <section className="pane" aria-label="Editor">
-              <EditorPane />
-            </section>
-          </Panel>
-          <Separator className="pane-separator" />
-          <Panel id="centre" defaultSize="50" minSize="25">
-            <Group
-              orientation="vertical"
-              defaultLayout={centre.defaultLayout}
-              onLayoutChanged={centre.onLayoutChanged}
-            >
-              <Panel id="graph" defaultSize="62" minSize="20">
-                <section className="pane" aria-label="Cluster graph">
-                  <GraphPane />
-                </section>
-              </Panel>
-              <Separator className="pane-separator" />
-              <Panel id="terminal" defaultSize="38" minSize="12">
-                <section className="pane" aria-label="Terminal">
-                  <TerminalPane />
-                </section>
-              </Panel>
-            </Group>
-          </Panel>
-          <Separator className="pane-separator" />
-          <Panel id="inspector" defaultSize="22" minSize="12">
-            <section className="pane" aria-label="Inspector">
-              <InspectorPane />
-            </section>
-          </Panel>
-        </Group>
-      </div>
-    </PlaygroundContext.Provider>
+    <div className="app">
+      <header className="app-header app-header-loading">
+        <h1>
+          <span aria-hidden="true" className="logo">
+            ⎈
+          </span>{' '}
+          k8s-playground
+        </h1>
+      </header>
+      <main className="app-loading" aria-busy="true">
+        <p>Starting the cluster…</p>
+      </main>
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <Suspense fallback={<Loading />}>
+      <Workbench />
+    </Suspense>
   );
 }

@@ -57,7 +57,7 @@ export function Header() {
             }}
             aria-pressed={paused}
           >
-            {paused ? '▶ Resume' : '⏸ Pause'}
+            {paused ? 'Resume' : 'Pause'}
           </button>
           <label>
             Speed{' '}
