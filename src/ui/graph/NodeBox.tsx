@@ -32,10 +32,14 @@ export const NodeBox = memo(function NodeBox({ data, selected }: NodeProps<NodeB
           <div className="k8s-node-title">
             <ServerIcon />
             <span className="k8s-node-name">{v.name}</span>
-            <span className={`k8s-badge node-ready-${v.ready.toLowerCase()}`}>
+            {/* kubectl prints a cordoned node as Ready,SchedulingDisabled. */}
+            <span
+              className={`k8s-badge node-ready-${v.ready.toLowerCase()}${v.unschedulable ? ' cordoned' : ''}`}
+              title={v.unschedulable ? `${v.ready},SchedulingDisabled (cordoned)` : undefined}
+            >
               {v.ready === 'Ready' ? '✓' : '✕'} {v.ready}
+              {v.unschedulable && ' · cordoned'}
             </span>
-            {v.unschedulable && <span className="k8s-badge cordoned">SchedulingDisabled</span>}
           </div>
           <div className="k8s-node-badges">
             <span className={`k8s-badge role-${v.role}`}>{v.role}</span>

@@ -602,6 +602,34 @@ describe('selection and editor focus', () => {
     ]);
   });
 
+  it('highlights what a focused Deployment owns, down to its pods', () => {
+    const c = newCluster();
+    run(c, 'kubectl apply -f deployment.yml');
+    c.advance(30_000);
+    const focused = [{ kind: 'Deployment', namespace: 'default', name: 'httpd2' }];
+    const off = graphOf(c, { focused });
+    expect(
+      off.nodes
+        .filter((n) => n.data.focused)
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(podIds(c, 'httpd2-'));
+    const on = graphOf(c, { focused, options: opts({ showOwnership: true }) });
+    const rs = c.store.list('ReplicaSet', { namespace: 'default' })[0]!;
+    expect(
+      on.nodes
+        .filter((n) => n.data.focused)
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(
+      [
+        'Deployment/default/httpd2',
+        `ReplicaSet/default/${rs.metadata.name}`,
+        ...podIds(c, 'httpd2-'),
+      ].sort(),
+    );
+  });
+
   it('maps graph ids back to object references', () => {
     const cases: Array<[Parameters<typeof graphId>[0], string]> = [
       [{ kind: 'Node', name: 'node1' }, 'Node/node1'],

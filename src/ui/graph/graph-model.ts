@@ -253,6 +253,29 @@ function sameEdge(a: GraphEdge, b: GraphEdge): boolean {
   );
 }
 
+/**
+ * The graph ids to highlight for the objects the editor's cursor is on: the objects, and what
+ * they own down to the pods (a Deployment's ReplicaSets and their Pods; a ReplicaSet's or
+ * DaemonSet's Pods) — with ownership hidden, a Deployment is seen through its pods.
+ */
+export function expandFocus(focused: readonly ObjectRef[], objects: ObjectsByKind): Set<string> {
+  const ids = new Set(focused.map(graphId));
+  if (ids.size === 0) return ids;
+  const ownedBy = (o: KObject, kinds: readonly string[]): boolean => {
+    const owner = controllerOf(o);
+    if (!owner || !kinds.includes(owner.kind)) return false;
+    return ids.has(
+      graphId({ kind: owner.kind, namespace: o.metadata.namespace ?? '', name: owner.name }),
+    );
+  };
+  for (const rs of values(objects, 'ReplicaSet'))
+    if (ownedBy(rs, ['Deployment'])) ids.add(idOf(rs));
+  for (const pod of values(objects, 'Pod')) {
+    if (ownedBy(pod, ['ReplicaSet', 'DaemonSet'])) ids.add(idOf(pod));
+  }
+  return ids;
+}
+
 export function buildGraph(input: GraphInput, memory?: GraphMemory): Graph {
   const { objects, options } = input;
   const positions = input.positions ?? {};
@@ -263,7 +286,7 @@ export function buildGraph(input: GraphInput, memory?: GraphMemory): Graph {
     allNamespaces ? !(collapse && ns === SYSTEM_NAMESPACE) : ns === options.namespace;
 
   const selectedId = input.selected ? graphId(input.selected) : undefined;
-  const focusedIds = new Set((input.focused ?? []).map(graphId));
+  const focusedIds = expandFocus(input.focused ?? [], objects);
 
   // --- Namespaces for the filter ---------------------------------------------------------------
   const nsSet = new Set<string>();

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { usePlayground } from '../host/context';
+import { useGraphStore } from '../graph/graph-store';
 import { useClusterStore } from '../state/cluster-store';
 import './header.css';
 
@@ -85,6 +86,7 @@ export function Header() {
               className="danger"
               onClick={() => {
                 host.reset();
+                useGraphStore.getState().resetGraph();
                 setConfirming(false);
               }}
             >
