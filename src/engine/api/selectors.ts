@@ -60,15 +60,24 @@ function requirementString(r: Requirement): string {
 export function makeSelector(requirements: readonly Requirement[]): Selector {
   // apimachinery sorts requirements by key for a canonical string.
   const sorted = [...requirements].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // The last frozen label map matched, and the answer: a ReplicaSet's pods share their
+  // template's (frozen) labels, and its controller matches every one of them on every sync.
+  let lastLabels: Labels = undefined;
+  let lastMatch = false;
   return {
     requirements: sorted,
     empty: sorted.length === 0,
     // A plain loop: `every` with a closure allocated one per call, and this runs for every pod
     // a controller looks at.
     matches: (labels) => {
-      for (let i = 0; i < sorted.length; i++)
-        if (!matchRequirement(sorted[i]!, labels)) return false;
-      return true;
+      if (labels !== undefined && labels === lastLabels) return lastMatch;
+      let match = true;
+      for (let i = 0; i < sorted.length && match; i++) match = matchRequirement(sorted[i]!, labels);
+      if (labels !== undefined && Object.isFrozen(labels)) {
+        lastLabels = labels;
+        lastMatch = match;
+      }
+      return match;
     },
     toString: () => sorted.map(requirementString).join(','),
   };

@@ -527,7 +527,7 @@ export class ApiStore {
     Object.freeze(obj.spec);
     deepFreeze(status);
     Object.freeze(obj);
-    this.put(obj, old, twin, slot.layout === 2 ? 1 : slot.layout);
+    this.replace(slot, obj, old, twin, slot.layout === 2 ? 1 : slot.layout);
     this.emitWrite(opts.actor, 'update', obj);
     this.notify({ type: 'MODIFIED', object: obj, old });
     return obj;
@@ -692,7 +692,7 @@ export class ApiStore {
       Object.freeze(obj);
       // The usual layout stays usual, with or without a status now; any other stays other.
       const layout = slot.layout > 0 ? (status === undefined ? 2 : 1) : slot.layout;
-      this.put(obj, old, twin, layout);
+      this.replace(slot, obj, old, twin, layout);
       this.emitWrite(opts.actor, verb, obj);
       this.notify({ type: 'MODIFIED', object: obj, old });
       return obj as T;
@@ -745,7 +745,7 @@ export class ApiStore {
     // Shallow copies of frozen objects, plus strings and a number: deepFreeze(obj), shortened.
     Object.freeze(metadata);
     Object.freeze(obj);
-    this.put(obj, cur, twin, slot.layout);
+    this.replace(slot, obj, cur, twin, slot.layout);
     this.emitWrite(opts.actor, 'delete', obj);
     this.notify({ type: 'MODIFIED', object: obj, old: cur });
     return obj;
@@ -785,28 +785,48 @@ export class ApiStore {
     }
   }
 
-  private put(
-    obj: KObject,
-    old: KObject | undefined,
-    twin: ObjectMeta | undefined = undefined,
-    layout = 0,
-  ): void {
+  private put(obj: KObject, old: KObject | undefined): void {
     const meta = obj.metadata;
     let byNs = this.objects.get(obj.kind);
     if (!byNs) this.objects.set(obj.kind, (byNs = new Map()));
     let byName = byNs.get(meta.namespace ?? '');
     if (!byName) byNs.set(meta.namespace ?? '', (byName = new Map()));
     const name = meta.name ?? '';
-    const written = ++this.writes;
-    let slot = old ? byName.get(name) : undefined;
-    if (slot) {
-      slot.obj = obj;
-      slot.written = written;
-      slot.meta = twin;
-      slot.layout = layout;
-    } else byName.set(name, (slot = { obj, feed: undefined, written, meta: twin, layout }));
-    if (old) this.reindex(old, obj, slot);
-    else this.index(obj, slot);
+    const slot = old ? byName.get(name) : undefined;
+    if (slot && old) {
+      this.replace(slot, obj, old, undefined, 0);
+      return;
+    }
+    const created: Slot = {
+      obj,
+      feed: undefined,
+      written: ++this.writes,
+      meta: undefined,
+      layout: 0,
+    };
+    byName.set(name, created);
+    if (old)
+      this.reindex(old, obj, created); // (an update always finds its slot)
+    else this.index(obj, created);
+    this.feed.written(created, obj, old);
+  }
+
+  /**
+   * Store a new version of the object in `slot` (which the caller found already), with its
+   * metadata twin and layout (see Slot) when the caller built them.
+   */
+  private replace(
+    slot: Slot,
+    obj: KObject,
+    old: KObject,
+    twin: ObjectMeta | undefined,
+    layout: number,
+  ): void {
+    slot.obj = obj;
+    slot.written = ++this.writes;
+    slot.meta = twin;
+    slot.layout = layout;
+    this.reindex(old, obj, slot);
     this.feed.written(slot, obj, old);
   }
 

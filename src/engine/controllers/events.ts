@@ -31,6 +31,8 @@ export class EventBroadcaster {
    * long string for every event.
    */
   private readonly seen = new Map<string, Array<Event & KObject>>();
+  /** The involvedObject of the last Event built, with what it was built from. */
+  private lastRef: LastRef | undefined;
   /** The timestamps of the last `now` an event was recorded at: events come in bursts. */
   private stampMs = NaN;
   private stamp = '';
@@ -97,15 +99,41 @@ export class EventBroadcaster {
     const objName = meta.name ?? '';
     const objNs = meta.namespace;
     const rv = meta.resourceVersion ?? '';
+    // Events come in runs about one object (a ReplicaSet's ten SuccessfulCreate, a container's
+    // Created and Started): the reference built for the last one is shared by the next when all
+    // it is made of is the same (the store freezes it with the first Event).
     let ref: ObjectReference;
-    if (objNs) {
-      ref = fieldPath
-        ? { apiVersion, kind, name: objName, namespace: objNs, uid, resourceVersion: rv, fieldPath }
-        : { apiVersion, kind, name: objName, namespace: objNs, uid, resourceVersion: rv };
+    const last = this.lastRef;
+    if (
+      last &&
+      last.uid === uid &&
+      last.rv === rv &&
+      last.name === objName &&
+      last.ns === objNs &&
+      last.kind === kind &&
+      last.apiVersion === apiVersion &&
+      last.fieldPath === fieldPath
+    ) {
+      ref = last.ref;
     } else {
-      ref = fieldPath
-        ? { apiVersion, kind, name: objName, uid, resourceVersion: rv, fieldPath }
-        : { apiVersion, kind, name: objName, uid, resourceVersion: rv };
+      if (objNs) {
+        ref = fieldPath
+          ? {
+              apiVersion,
+              kind,
+              name: objName,
+              namespace: objNs,
+              uid,
+              resourceVersion: rv,
+              fieldPath,
+            }
+          : { apiVersion, kind, name: objName, namespace: objNs, uid, resourceVersion: rv };
+      } else {
+        ref = fieldPath
+          ? { apiVersion, kind, name: objName, uid, resourceVersion: rv, fieldPath }
+          : { apiVersion, kind, name: objName, uid, resourceVersion: rv };
+      }
+      this.lastRef = { apiVersion, kind, name: objName, ns: objNs, uid, rv, fieldPath, ref };
     }
     if (now !== this.stampMs) {
       this.stampMs = now;
@@ -142,6 +170,18 @@ export class EventBroadcaster {
       // Events are best-effort, as in client-go: a failed event never fails the controller.
     }
   }
+}
+
+/** What the last involvedObject was built from (see record). */
+interface LastRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  ns: string | undefined;
+  uid: string;
+  rv: string;
+  fieldPath: string | undefined;
+  ref: ObjectReference;
 }
 
 /**

@@ -150,7 +150,7 @@ export class Controller implements WorkSource {
     const inspector = this.ctx.store.inspector;
     try {
       const res = this.reconcileFn(key);
-      this.failures.delete(key);
+      if (this.failures.size > 0) this.failures.delete(key);
       if (res?.requeueAfter !== undefined) this.enqueueAfter(key, res.requeueAfter);
       if (inspector.active) {
         inspector.emit({

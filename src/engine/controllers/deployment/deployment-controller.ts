@@ -31,7 +31,13 @@ import { DEPLOYMENT_CONTROLLER } from './context';
 import type { PodMap } from './recreate';
 import { rolloutRecreate } from './recreate';
 import { rolloutRolling } from './rolling';
-import { checkPausedConditions, isScalingEvent, sync, syncStatusOnly } from './sync';
+import {
+  checkPausedConditions,
+  getAllReplicaSetsAndSyncRevision,
+  isScalingEvent,
+  sync,
+  syncStatusOnly,
+} from './sync';
 import type { DeploymentObj, ReplicaSetObj } from './util';
 import { strategyType } from './util';
 
@@ -178,7 +184,9 @@ export function syncDeployment(
     return;
   }
 
-  if (isScalingEvent(dc, d, rsList)) {
+  const writesBefore = dc.store.resourceVersion;
+  const found = getAllReplicaSetsAndSyncRevision(dc, d, rsList, false);
+  if (isScalingEvent(dc, d, rsList, found)) {
     sync(dc, d, rsList);
     return;
   }
@@ -187,5 +195,10 @@ export function syncDeployment(
     rolloutRecreate(dc, d, rsList, getPodMapForDeployment(dc, rsList));
     return;
   }
-  rolloutRolling(dc, d, rsList);
+  // rolloutRolling starts with getAllReplicaSetsAndSyncRevision again (creating the new
+  // ReplicaSet if need be). When the call just made found it and wrote nothing, nor changed `d`
+  // (it writes whenever it changes `d`), the repeat would compute the same from the same state
+  // and find nothing to do: its answer is reused.
+  const unchanged = found.newRS !== undefined && dc.store.resourceVersion === writesBefore;
+  rolloutRolling(dc, d, rsList, unchanged ? found : undefined);
 }

@@ -7,6 +7,7 @@
  */
 import type { DeploymentControllerContext } from './context';
 import { syncRolloutStatus } from './progress';
+import type { FoundReplicaSets } from './sync';
 import {
   cleanupDeployment,
   getAllReplicaSetsAndSyncRevision,
@@ -30,8 +31,9 @@ export function rolloutRolling(
   dc: DeploymentControllerContext,
   d: DeploymentObj,
   rsList: readonly ReplicaSetObj[],
+  found?: FoundReplicaSets,
 ): void {
-  const { newRS, oldRSs } = getAllReplicaSetsAndSyncRevision(dc, d, rsList, true);
+  const { newRS, oldRSs } = found ?? getAllReplicaSetsAndSyncRevision(dc, d, rsList, true);
   if (!newRS) return; // not reached: creation either succeeds or throws
   const allRSs = [...oldRSs, newRS];
 

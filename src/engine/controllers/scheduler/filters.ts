@@ -219,6 +219,19 @@ export interface FilterPod {
   preferred: readonly PreferredSchedulingTerm[];
 }
 
+/**
+ * A toleration without key and effect and with operator Exists (it tolerates every taint). A
+ * loop, not Array#some: a stored pod's tolerations are a frozen array, on which V8 runs some,
+ * find and filter on a slow path.
+ */
+function toleratesEverything(tolerations: readonly Toleration[]): boolean {
+  for (let i = 0; i < tolerations.length; i++) {
+    const t = tolerations[i]!;
+    if (!t.key && !t.effect && t.operator === 'Exists') return true;
+  }
+  return false;
+}
+
 export function filterPod(pod: Pod, info: PodSchedInfo): FilterPod {
   const tolerations = pod.spec?.tolerations ?? [];
   return {
@@ -226,7 +239,7 @@ export function filterPod(pod: Pod, info: PodSchedInfo): FilterPod {
     tolerations,
     tolerateUnschedulable: tolerationsTolerate(tolerations, UNSCHEDULABLE_TAINT),
     affinity: requiredNodeAffinity(pod),
-    toleratesAll: tolerations.some((t) => !t.key && !t.effect && t.operator === 'Exists'),
+    toleratesAll: toleratesEverything(tolerations),
     preferred:
       pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [],
   };
