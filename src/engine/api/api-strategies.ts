@@ -36,7 +36,7 @@ import {
 } from './serviceaccount-admission';
 import type { Strategy, StrategyContext } from './store';
 import type { KObject } from './types';
-import { deepClone, deepEqual, deepFreeze } from './types';
+import { deepClone, deepEqual, deepFreeze, sameJson } from './types';
 import {
   decodesCleanlyWithout,
   isDNS1123Subdomain,
@@ -78,9 +78,24 @@ const podSpecMemos = new WeakMap<object, PodSpecMemo | null>();
 /** Pods between prepareForCreate and validate whose spec came from a memo. */
 const podsFromMemo = new WeakMap<KObject, PodSpecMemo>();
 
+/**
+ * The last few memos built, with the spec each was built from. The templates of different
+ * ReplicaSets (one per Deployment) are often the very same spec, key for key: a spec equal to
+ * one of these in every key, value and key order gets its memo, which a new build would
+ * reproduce exactly (the memo is a pure function of the spec, key order included).
+ */
+const recentMemos: Array<{ source: Obj; memo: PodSpecMemo | null }> = [];
+const RECENT_MEMOS = 8;
+
 function podSpecMemo(spec: Obj): PodSpecMemo | null {
   let memo = podSpecMemos.get(spec);
   if (memo !== undefined) return memo;
+  for (const r of recentMemos) {
+    if (sameJson(r.source, spec)) {
+      podSpecMemos.set(spec, r.memo);
+      return r.memo;
+    }
+  }
   memo = null;
   const probe: KObject = { apiVersion: 'v1', kind: 'Pod', metadata: {}, spec: deepClone(spec) };
   if (strictDecodeError(probe) === undefined) {
@@ -97,6 +112,8 @@ function podSpecMemo(spec: Obj): PodSpecMemo | null {
     };
   }
   podSpecMemos.set(spec, memo);
+  recentMemos.unshift({ source: spec, memo });
+  if (recentMemos.length > RECENT_MEMOS) recentMemos.pop();
   return memo;
 }
 

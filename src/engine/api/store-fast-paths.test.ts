@@ -341,6 +341,32 @@ describe('pods created from a stored template (per-template memo)', () => {
     spec,
   });
 
+  it.each([
+    { name: 'the same spec in another object', reorder: false, shared: true },
+    { name: 'the same fields in another order', reorder: true, shared: false },
+  ])(
+    'a second template with $name: shared memo only when equal key for key',
+    ({ reorder, shared }) => {
+      const { store } = newStore();
+      const first = templateSpec({ automountServiceAccountToken: false, restartPolicy: 'Always' });
+      const second = deepFreeze(
+        reorder
+          ? {
+              restartPolicy: 'Always',
+              automountServiceAccountToken: false,
+              containers: deepClone(first.containers),
+            }
+          : deepClone(first),
+      );
+      const a = store.create(fromTemplate('a', first), { actor: 'rs', transfer: true });
+      const b = store.create(fromTemplate('b', second), { actor: 'rs', transfer: true });
+      const plain = store.create(fromTemplate('c', deepClone(second)), { actor: 'rs' });
+      expect(a.spec === b.spec).toBe(shared);
+      expect(JSON.stringify(b.spec)).toBe(JSON.stringify(plain.spec));
+      expect(b.status).toEqual(plain.status);
+    },
+  );
+
   it('gives the same pod as a copied spec would, sharing one spec between the pods', () => {
     const { store } = newStore();
     // No token volume (its name is each pod's own: serviceaccount-admission.test.ts), so the

@@ -599,10 +599,13 @@ export class ApiStore {
     const old = slot.obj;
     if (slot.layout === 0) slot.layout = layoutOf(old);
     if (slot.layout > 0) {
-      const obj: KObject = { apiVersion: old.apiVersion, kind: old.kind, metadata };
-      obj.spec = spec === undefined ? old.spec : spec;
-      if (status !== undefined) obj.status = status;
-      return obj;
+      // Whole literals (properties added afterwards would live in a second allocation).
+      const apiVersion = old.apiVersion;
+      const kind = old.kind;
+      const newSpec = spec === undefined ? old.spec : spec;
+      return status === undefined
+        ? { apiVersion, kind, metadata, spec: newSpec }
+        : { apiVersion, kind, metadata, spec: newSpec, status };
     }
     const obj: KObject = { ...old, metadata };
     if (spec !== undefined) obj.spec = spec;

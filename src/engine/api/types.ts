@@ -205,6 +205,36 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * Equal JSON values, key order included (Object.is for the rest): what makes two specs give
+ * the same result from code whose output follows its input's key order.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const isArray = Array.isArray(a);
+  if (isArray !== Array.isArray(b)) return false;
+  if (isArray) {
+    const aa = a as unknown[];
+    const bb = b as unknown[];
+    if (aa.length !== bb.length) return false;
+    for (let i = 0; i < aa.length; i++) if (!sameJson(aa[i], bb[i])) return false;
+    return true;
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (
+      k !== kb[i] ||
+      !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
+    )
+      return false;
+  }
+  return true;
+}
+
+/**
  * Freeze an object and everything in it. A frozen subtree is skipped: it is taken to be frozen
  * all the way down (stored objects are frozen through here), which is what makes sharing the
  * unchanged parts of stored objects cheap.

@@ -22,6 +22,7 @@ import {
   unknownFields,
   validateLabels,
   validateObject,
+  validatePodSpec,
   validateObjectUpdate,
 } from './validation';
 
@@ -824,6 +825,36 @@ describe('strict decoding data', () => {
     const rest: KObject = { ...p };
     delete rest.spec;
     expect(strictDecodeError(rest) === undefined).toBe(want);
+  });
+});
+
+describe('validatePodSpec (remembers specs that passed)', () => {
+  const spec = () => ({
+    containers: [
+      { name: 'web', image: 'nginx', terminationMessagePolicy: 'File', imagePullPolicy: 'Always' },
+    ],
+    restartPolicy: 'Always',
+    dnsPolicy: 'ClusterFirst',
+  });
+
+  it('gives the same answers for equal specs, and a fresh list each time', () => {
+    const a = validatePodSpec(spec(), 'spec');
+    const b = validatePodSpec(spec(), 'spec');
+    expect([a, b]).toEqual([[], []]);
+    expect(a).not.toBe(b);
+    b.push({ type: 'Invalid', field: 'x', detail: '' }); // a caller appending changes nothing
+    expect(validatePodSpec(spec(), 'spec')).toEqual([]);
+  });
+
+  it('still reports what is wrong with a spec that differs, or is edited after passing', () => {
+    const s = spec();
+    expect(validatePodSpec(s, 'spec')).toEqual([]);
+    s.containers[0]!.name = 'Web';
+    expect(validatePodSpec(s, 'spec').map((e) => e.field)).toEqual(['spec.containers[0].name']);
+    expect(
+      validatePodSpec({ ...spec(), restartPolicy: 'Sometimes' }, 'spec').map((e) => e.field),
+    ).toEqual(['spec.restartPolicy']);
+    expect(validatePodSpec(spec(), 'spec.template.spec')).toEqual([]);
   });
 });
 

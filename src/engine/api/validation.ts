@@ -40,6 +40,7 @@ import { kindInfo } from './kinds';
 import { formatQuantity, parseQuantity, tryParseQuantity } from './quantity';
 import { fromLabelSelector } from './selectors';
 import type { KObject } from './types';
+import { deepClone, deepFreeze, sameJson } from './types';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -720,6 +721,7 @@ function checkLabels(labels: unknown, path: string): FieldError[] {
 const ANNOTATIONS_LIMIT = 256 * 1024;
 
 export function validateAnnotations(annotations: unknown, path: string): FieldError[] {
+  if (annotations === undefined || annotations === null) return []; // (no keys: nothing to check)
   const errs: FieldError[] = [];
   const m = obj(annotations);
   let size = 0;
@@ -737,6 +739,22 @@ export function validateAnnotations(annotations: unknown, path: string): FieldEr
   return errs;
 }
 
+/**
+ * The last few name checks and their messages: a ReplicaSet creates its pods one after the other
+ * with one generateName, in one namespace. (The checks are pure functions of the name.)
+ */
+const nameChecks: Array<{ fn: NameFn; value: string; prefix: boolean; msgs: readonly string[] }> =
+  [];
+
+function lastNameCheck(fn: NameFn, value: string, prefix: boolean): readonly string[] {
+  for (const c of nameChecks)
+    if (c.fn === fn && c.value === value && c.prefix === prefix) return c.msgs;
+  const msgs = fn(value, prefix);
+  nameChecks.unshift({ fn, value, prefix, msgs });
+  if (nameChecks.length > 4) nameChecks.pop();
+  return msgs;
+}
+
 export function validateObjectMeta(
   metaIn: unknown,
   requiresNamespace: boolean,
@@ -747,7 +765,7 @@ export function validateObjectMeta(
   const errs: FieldError[] = [];
   const generateName = str(meta.generateName);
   if (generateName)
-    for (const msg of nameFn(generateName, true))
+    for (const msg of lastNameCheck(nameFn, generateName, true))
       errs.push(invalid(`${path}.generateName`, generateName, msg));
   const name = str(meta.name);
   if (!name) errs.push(required(`${path}.name`, 'name or generateName is required'));
@@ -756,7 +774,8 @@ export function validateObjectMeta(
   if (requiresNamespace) {
     if (!ns) errs.push(required(`${path}.namespace`));
     else
-      for (const msg of nameIsDNSLabel(ns, false)) errs.push(invalid(`${path}.namespace`, ns, msg));
+      for (const msg of lastNameCheck(nameIsDNSLabel, ns, false))
+        errs.push(invalid(`${path}.namespace`, ns, msg));
   } else if (ns) {
     errs.push(forbidden(`${path}.namespace`, 'not allowed on this type'));
   }
@@ -1248,7 +1267,26 @@ function validateTolerations(list: unknown, path: string): FieldError[] {
 }
 
 /** ValidatePodSpec (the parts the simulation has behaviour for, in upstream order). */
+/**
+ * Pod specs that validated without errors, with their path, as frozen copies: a Deployment's
+ * template is validated when it is created, again in its ReplicaSet, and the Deployments of a
+ * cluster often share one spec. A spec equal to one of these key for key (sameJson) validates
+ * without errors too: validatePodSpec is a pure function of the spec and path.
+ */
+const cleanSpecs: Array<{ spec: unknown; path: string }> = [];
+const CLEAN_SPECS = 8;
+
 export function validatePodSpec(specIn: unknown, path: string): FieldError[] {
+  for (const c of cleanSpecs) if (c.path === path && sameJson(c.spec, specIn)) return [];
+  const errs = checkPodSpec(specIn, path);
+  if (errs.length === 0) {
+    cleanSpecs.unshift({ spec: deepFreeze(deepClone(specIn)), path });
+    if (cleanSpecs.length > CLEAN_SPECS) cleanSpecs.pop();
+  }
+  return errs;
+}
+
+function checkPodSpec(specIn: unknown, path: string): FieldError[] {
   const spec = obj(specIn);
   const { names: volumes, errs } = validateVolumes(spec.volumes, `${path}.volumes`);
   const init = validateInitContainers(spec.initContainers, volumes, `${path}.initContainers`);

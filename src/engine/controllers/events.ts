@@ -31,6 +31,9 @@ export class EventBroadcaster {
    * long string for every event.
    */
   private readonly seen = new Map<string, Array<Event & KObject>>();
+  /** The uid of the last object an Event was recorded about, and its list in `seen`. */
+  private lastUid: string | undefined;
+  private lastRecorded: Array<Event & KObject> | undefined;
   /** The involvedObject of the last Event built, with what it was built from. */
   private lastRef: LastRef | undefined;
   /** The timestamps of the last `now` an event was recorded at: events come in bursts. */
@@ -69,7 +72,8 @@ export class EventBroadcaster {
     const namespace = meta.namespace || 'default';
     const now = this.clock.now();
     const uid = meta.uid ?? '';
-    const recorded = this.seen.get(uid);
+    // Events come in runs about one object: its list is looked up once per run.
+    const recorded = uid === this.lastUid ? this.lastRecorded : this.seen.get(uid);
     let matchAt = -1;
     if (recorded) {
       const path = fieldPath ?? '';
@@ -165,7 +169,16 @@ export class EventBroadcaster {
       // (An Event that was deleted meanwhile is replaced by this one.)
       if (matchAt >= 0) recorded![matchAt] = created;
       else if (recorded) recorded.push(created);
-      else this.seen.set(uid, [created]);
+      else {
+        const list = [created];
+        this.seen.set(uid, list);
+        this.lastUid = uid;
+        this.lastRecorded = list;
+      }
+      if (recorded) {
+        this.lastUid = uid;
+        this.lastRecorded = recorded;
+      }
     } catch {
       // Events are best-effort, as in client-go: a failed event never fails the controller.
     }

@@ -412,6 +412,7 @@ export function calculateStatus(
 
 /** Whether `labels` carries every key=value of `wanted`. */
 function hasAllLabels(labels: Record<string, string>, wanted: Record<string, string>): boolean {
+  if (labels === wanted) return true; // a pod that shares its template's labels (podFromTemplate)
   for (const k in wanted) if (labels[k] !== wanted[k]) return false;
   return true;
 }
