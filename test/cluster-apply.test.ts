@@ -1,39 +1,8 @@
 /** The facade's apply(): YAML text in, objects created / configured / unchanged, errors per document. */
 import { describe, expect, it } from 'vitest';
 import { createCluster, kubectlMessage } from '../src/engine';
-
-const manifest = `---
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  labels:
-    app: httpd2
-  name: httpd2
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: httpd2
-  template:
-    metadata:
-      labels:
-        app: httpd2
-    spec:
-      containers:
-      - image: 3199560936/httpd:v0.4
-        name: httpd2
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: httpd2
-spec:
-  ports:
-  - port: 80
-    targetPort: 80
-  selector:
-    app: httpd2
-`;
+// The classic lesson's manifests, byte for byte as examples/walkthrough holds them.
+import manifest from '../examples/walkthrough/deployment.yml?raw';
 
 describe('cluster.apply', () => {
   it('creates, then reports unchanged, then configured, as kubectl apply does', () => {

@@ -7,83 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { KObject } from '../../api/types';
 import { kubectlFixture } from '../testing';
 import type { KubectlFixture } from '../testing';
-
-const DEPLOYMENT_YML = `---
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  labels:
-    app: httpd2
-  name: httpd2
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: httpd2
-  template:
-    metadata:
-      labels:
-        app: httpd2
-    spec:
-      containers:
-      - image: 3199560936/httpd:v0.4
-        name: httpd2
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: httpd2
-spec:
-  ports:
-  - port: 80
-    targetPort: 80
-  selector:
-    app: httpd2
-`;
-
-const TEST_YML = `apiVersion: v1
-kind: Pod
-metadata:
-  name: test
-  labels:
-    app: test01
-spec:
-  containers:
-  - image: nginx
-    name: nginx
-  - image: redis
-    name: redis
-  - image: memcached
-    name: memcached
-`;
-
-const SERVICE_YML = `---
-apiVersion: v1
-kind: Pod
-metadata:
-  name: sb
-  labels:
-    app: sb1314
-spec:
-  containers:
-  - image: nginx
-    name: nginx
-
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: nginx
-  namespace: default
-spec:
-  ports:
-  - port: 80
-    protocol: TCP
-    targetPort: 80
-  selector:
-    app: sb1314
-  type: NodePort
-`;
+// The classic lesson's manifests, byte for byte as examples/walkthrough holds them.
+import DEPLOYMENT_YML from '../../../../examples/walkthrough/deployment.yml?raw';
+import TEST_YML from '../../../../examples/walkthrough/test.yml?raw';
+import SERVICE_YML from '../../../../examples/walkthrough/service.yml?raw';
 
 const golden = (name: string): string => `__golden__/${name}`;
 
