@@ -54,9 +54,10 @@ export interface Cluster {
   /**
    * Let `ms` of virtual time pass while controllers run. With `maxSteps`, stop after that many
    * units of work (the result says `step-cap` and the clock stays where the work got to): the UI
-   * uses it to spread a burst over several frames.
+   * uses it to spread a burst over several frames. `yieldNow`, asked after every unit, stops it
+   * the same way (the page passes its frame budget; see EventLoop.advance).
    */
-  advance(ms: number, maxSteps?: number): SettleResult;
+  advance(ms: number, maxSteps?: number, yieldNow?: () => boolean): SettleResult;
   settle(opts?: SettleOptions): SettleResult;
   /** Create each object, or update it if it exists (kubectl apply's effect, without the 3-way merge). */
   applyObjects(objects: readonly KObject[], actor?: string): ApplyOutcome[];
@@ -117,8 +118,8 @@ export function createCluster(opts: ClusterOptions = {}): Cluster {
       flush();
       return r;
     },
-    advance: (ms, maxSteps) => {
-      const r = loop.advance(ms, maxSteps);
+    advance: (ms, maxSteps, yieldNow) => {
+      const r = loop.advance(ms, maxSteps, yieldNow);
       flush();
       return r;
     },

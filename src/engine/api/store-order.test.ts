@@ -31,23 +31,28 @@ type Op =
   | { op: 'delete'; name: number }
   | { op: 'addIndex' };
 
-const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({
-    op: fc.constant('create' as const),
-    name: fc.nat(7),
-    owners: fc.array(fc.nat(2), { maxLength: 2 }),
-    team: fc.nat(2),
-  }),
-  fc.record({ op: fc.constant('status' as const), name: fc.nat(7) }),
-  fc.record({
-    op: fc.constant('owners' as const),
-    name: fc.nat(7),
-    owners: fc.array(fc.nat(2), { maxLength: 2 }),
-  }),
-  fc.record({ op: fc.constant('team' as const), name: fc.nat(7), team: fc.nat(2) }),
-  fc.record({ op: fc.constant('delete' as const), name: fc.nat(7) }),
-  fc.constant({ op: 'addIndex' as const }),
-);
+/** Operations on objects named cm0 … cm<maxName>, creates `createWeight` times as likely. */
+const opsOn = (maxName: number, createWeight: number): fc.Arbitrary<Op> =>
+  fc.oneof(
+    {
+      weight: createWeight,
+      arbitrary: fc.record({
+        op: fc.constant('create' as const),
+        name: fc.nat(maxName),
+        owners: fc.array(fc.nat(2), { maxLength: 2 }),
+        team: fc.nat(2),
+      }),
+    },
+    fc.record({ op: fc.constant('status' as const), name: fc.nat(maxName) }),
+    fc.record({
+      op: fc.constant('owners' as const),
+      name: fc.nat(maxName),
+      owners: fc.array(fc.nat(2), { maxLength: 2 }),
+    }),
+    fc.record({ op: fc.constant('team' as const), name: fc.nat(maxName), team: fc.nat(2) }),
+    fc.record({ op: fc.constant('delete' as const), name: fc.nat(maxName) }),
+    fc.constant({ op: 'addIndex' as const }),
+  );
 
 /**
  * The eager model the store used to keep: per entry a Set of names, where every write of an
@@ -109,74 +114,90 @@ const ownerRefs = (owners: number[]) =>
   owners.map((o) => ({ apiVersion: 'v1', kind: 'ConfigMap', name: `owner${o}`, uid: `uid-${o}` }));
 
 describe('index entries answer in write order', () => {
-  it('matches the eager model over random writes, deletes and a late addIndex', () => {
-    fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 60 }), (ops) => {
-        const store = bareStore();
-        const model = new EagerModel();
-        let indexed = false;
-        let n = 0;
-        for (const o of ops) {
-          const name = o.op === 'addIndex' ? '' : `cm${o.name}`;
-          const cur = name ? store.get('ConfigMap', 'default', name) : undefined;
-          const m = name ? model.get(name) : undefined;
-          if (o.op === 'create' && !cur) {
-            const owners = o.owners.map((x) => `uid-${x}`);
-            store.create(
-              {
-                apiVersion: 'v1',
-                kind: 'ConfigMap',
-                metadata: {
-                  name,
-                  namespace: 'default',
-                  labels: { team: `t${o.team}` },
-                  ...(owners.length > 0 ? { ownerReferences: ownerRefs(o.owners) } : {}),
-                },
-              },
-              { actor: 'test' },
-            );
-            model.put(name, owners, `t${o.team}`);
-          } else if (o.op === 'status' && cur && m) {
-            store.updateStatus({ ...cur, status: { n: ++n } }, { actor: 'test' });
-            model.put(name, m.owners, m.team);
-          } else if (o.op === 'owners' && cur && m) {
-            const owners = o.owners.map((x) => `uid-${x}`);
-            const next: KObject = { ...cur, metadata: { ...cur.metadata } };
-            if (owners.length > 0) next.metadata.ownerReferences = ownerRefs(o.owners);
-            else delete next.metadata.ownerReferences;
-            const before = store.get('ConfigMap', 'default', name);
-            if (store.update(next, { actor: 'test' }) !== before) model.put(name, owners, m.team);
-          } else if (o.op === 'team' && cur && m) {
-            const next: KObject = {
-              ...cur,
-              metadata: { ...cur.metadata, labels: { team: `t${o.team}` } },
-            };
-            const before = store.get('ConfigMap', 'default', name);
-            if (store.update(next, { actor: 'test' }) !== before)
-              model.put(name, m.owners, `t${o.team}`);
-          } else if (o.op === 'delete' && cur) {
-            store.delete('ConfigMap', 'default', name, { actor: 'test' });
-            model.remove(name);
-          } else if (o.op === 'addIndex') {
-            store.addIndex('ConfigMap', 'team', (x) => [x.metadata.labels?.team ?? '']);
-            model.addIndex();
-            indexed = true;
-          }
-          for (let u = 0; u < 3; u++) {
-            const names = store.dependentsOf(`uid-${u}`).map((x) => x.metadata.name);
-            expect(names).toEqual([...(model.owners.get(`uid-${u}`) ?? [])]);
-          }
-          if (indexed) {
-            for (let t = 0; t < 3; t++) {
-              const names = store.byIndex('ConfigMap', 'team', `t${t}`).map((x) => x.metadata.name);
-              expect(names).toEqual([...(model.teams.get(`t${t}`) ?? [])]);
+  // Small entries are sorted as they are read; entries past 32 members are sorted and kept.
+  it.each([
+    { size: 'small', maxName: 7, createWeight: 1, minOps: 0, maxOps: 60, numRuns: 150 },
+    { size: 'large', maxName: 150, createWeight: 4, minOps: 300, maxOps: 500, numRuns: 25 },
+  ])(
+    'matches the eager model over random writes, deletes and a late addIndex ($size entries)',
+    ({ size, maxName, createWeight, minOps, maxOps, numRuns }) => {
+      let largest = 0;
+      fc.assert(
+        fc.property(
+          fc.array(opsOn(maxName, createWeight), { minLength: minOps, maxLength: maxOps }),
+          (ops) => {
+            const store = bareStore();
+            const model = new EagerModel();
+            let indexed = false;
+            let n = 0;
+            for (const o of ops) {
+              const name = o.op === 'addIndex' ? '' : `cm${o.name}`;
+              const cur = name ? store.get('ConfigMap', 'default', name) : undefined;
+              const m = name ? model.get(name) : undefined;
+              if (o.op === 'create' && !cur) {
+                const owners = o.owners.map((x) => `uid-${x}`);
+                store.create(
+                  {
+                    apiVersion: 'v1',
+                    kind: 'ConfigMap',
+                    metadata: {
+                      name,
+                      namespace: 'default',
+                      labels: { team: `t${o.team}` },
+                      ...(owners.length > 0 ? { ownerReferences: ownerRefs(o.owners) } : {}),
+                    },
+                  },
+                  { actor: 'test' },
+                );
+                model.put(name, owners, `t${o.team}`);
+              } else if (o.op === 'status' && cur && m) {
+                store.updateStatus({ ...cur, status: { n: ++n } }, { actor: 'test' });
+                model.put(name, m.owners, m.team);
+              } else if (o.op === 'owners' && cur && m) {
+                const owners = o.owners.map((x) => `uid-${x}`);
+                const next: KObject = { ...cur, metadata: { ...cur.metadata } };
+                if (owners.length > 0) next.metadata.ownerReferences = ownerRefs(o.owners);
+                else delete next.metadata.ownerReferences;
+                const before = store.get('ConfigMap', 'default', name);
+                if (store.update(next, { actor: 'test' }) !== before)
+                  model.put(name, owners, m.team);
+              } else if (o.op === 'team' && cur && m) {
+                const next: KObject = {
+                  ...cur,
+                  metadata: { ...cur.metadata, labels: { team: `t${o.team}` } },
+                };
+                const before = store.get('ConfigMap', 'default', name);
+                if (store.update(next, { actor: 'test' }) !== before)
+                  model.put(name, m.owners, `t${o.team}`);
+              } else if (o.op === 'delete' && cur) {
+                store.delete('ConfigMap', 'default', name, { actor: 'test' });
+                model.remove(name);
+              } else if (o.op === 'addIndex') {
+                store.addIndex('ConfigMap', 'team', (x) => [x.metadata.labels?.team ?? '']);
+                model.addIndex();
+                indexed = true;
+              }
+              for (let u = 0; u < 3; u++) {
+                const names = store.dependentsOf(`uid-${u}`).map((x) => x.metadata.name);
+                largest = Math.max(largest, names.length);
+                expect(names).toEqual([...(model.owners.get(`uid-${u}`) ?? [])]);
+              }
+              if (indexed) {
+                for (let t = 0; t < 3; t++) {
+                  const names = store
+                    .byIndex('ConfigMap', 'team', `t${t}`)
+                    .map((x) => x.metadata.name);
+                  expect(names).toEqual([...(model.teams.get(`t${t}`) ?? [])]);
+                }
+              }
             }
-          }
-        }
-      }),
-      { numRuns: 150 },
-    );
-  });
+          },
+        ),
+        { numRuns },
+      );
+      if (size === 'large') expect(largest).toBeGreaterThan(32);
+    },
+  );
 
   it('lists the current versions, of one kind when asked', () => {
     const store = bareStore();

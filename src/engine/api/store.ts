@@ -1022,29 +1022,44 @@ function placeOf(slot: Slot, joined: Map<Slot, number> | undefined): number {
   return at !== undefined && at > slot.written ? at : slot.written;
 }
 
-/** Scratch for inWriteOrder: the places of the objects being sorted. */
-let placeScratch = new Float64Array(64);
-
 /**
  * The current objects of an index entry (of one kind, if given), in the order of their places
- * (see IndexEntries): the entry's own order if that is it already, else insertion-sorted (the
- * entries are small, and most are nearly in order). Only the answer array is allocated.
+ * (see IndexEntries). Small entries (most: a ReplicaSet's few pods) are insertion-sorted as they
+ * are read, allocating only the answer. A large entry whose own order is not that any more
+ * (members were written since) is sorted and rewritten in that order, so the next answer finds
+ * it sorted but for the members written in between: the sort (TimSort, linear on such nearly
+ * sorted input) stays cheap even for one ReplicaSet's 1,000 pods read on every sync, where an
+ * insertion sort went quadratic. Places are distinct (each write and each join takes a new
+ * number), so the order is total.
  */
 function inWriteOrder(
   entries: IndexEntries,
   kind: string | undefined,
   joined: Map<Slot, number> | undefined,
 ): KObject[] {
+  if (entries.size > SMALL_ENTRIES) {
+    let last = -Infinity;
+    for (const slot of entries) {
+      const place = placeOf(slot, joined);
+      if (place < last) {
+        const sorted = [...entries].sort((a, b) => placeOf(a, joined) - placeOf(b, joined));
+        entries.clear();
+        for (const s of sorted) entries.add(s);
+        break;
+      }
+      last = place;
+    }
+    const all: KObject[] = [];
+    for (const slot of entries) if (!kind || slot.obj.kind === kind) all.push(slot.obj);
+    return all;
+  }
   const out = new Array<KObject>(entries.size);
-  if (placeScratch.length < entries.size) placeScratch = new Float64Array(entries.size * 2);
   const places = placeScratch;
   let n = 0;
   for (const slot of entries) {
     const obj = slot.obj;
     if (kind && obj.kind !== kind) continue;
     const place = placeOf(slot, joined);
-    // Insertion sort as it goes: places are distinct (each write and each join takes a new
-    // number), so this is a total order.
     let j = n - 1;
     for (; j >= 0 && places[j]! > place; j--) {
       places[j + 1] = places[j]!;
@@ -1057,6 +1072,11 @@ function inWriteOrder(
   out.length = n;
   return out;
 }
+
+/** Entries up to this size are insertion-sorted on read (see inWriteOrder). */
+const SMALL_ENTRIES = 32;
+/** Scratch for inWriteOrder: the places of a small entry's objects being sorted. */
+const placeScratch = new Float64Array(SMALL_ENTRIES);
 
 function composeStrategies(a: Strategy, b: Strategy): Strategy {
   return {

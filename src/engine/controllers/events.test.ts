@@ -19,6 +19,32 @@ function setup() {
 }
 
 describe('EventBroadcaster', () => {
+  it('aggregates by the whole key also for an object with many Events (indexed by message)', () => {
+    const { cm, kubelet, other, events } = setup();
+    for (let i = 0; i < 40; i++) kubelet.event(cm, 'Normal', 'Created', `Created pod: web-${i}`);
+    // Repeats of early and late messages, of another source, type and field path.
+    kubelet.event(cm, 'Normal', 'Created', 'Created pod: web-3');
+    kubelet.event(cm, 'Normal', 'Created', 'Created pod: web-39');
+    kubelet.event(cm, 'Normal', 'Created', 'Created pod: web-3');
+    other.event(cm, 'Normal', 'Created', 'Created pod: web-3');
+    kubelet.event(cm, 'Warning', 'Created', 'Created pod: web-3');
+    kubelet.event(cm, 'Normal', 'Created', 'Created pod: web-3', 'spec.containers{web}');
+    kubelet.event(cm, 'Normal', 'Other', 'Created pod: web-3');
+    const all = events();
+    expect(all).toHaveLength(44);
+    const count = (m: string) =>
+      all
+        .filter((e) => e.message === m && e.type === 'Normal' && e.reason === 'Created')
+        .map((e) => [e.source?.host, e.involvedObject.fieldPath ?? '', e.count]);
+    expect(count('Created pod: web-3')).toEqual([
+      ['node1', '', 3],
+      ['node2', '', 1],
+      ['node1', 'spec.containers{web}', 1],
+    ]);
+    expect(count('Created pod: web-39')).toEqual([['node1', '', 2]]);
+    expect(count('Created pod: web-20')).toEqual([['node1', '', 1]]);
+  });
+
   it('records an Event with the involved object, source and timestamps', () => {
     const { f, cm, kubelet, events } = setup();
     f.ctx.clock.moveTo(f.ctx.clock.now() + 1234);

@@ -28,12 +28,14 @@ export class EventBroadcaster {
    * What was recorded about each object (by uid), for aggregation: each Event as first created,
    * which carries its correlation key and name (see `correlates`). Kept per object and compared
    * field by field, rather than one map keyed by the joined key, which had to build and hash a
-   * long string for every event.
+   * long string for every event. An object with many Events (a ReplicaSet's `Created pod: …`
+   * for 1,000 pods) gets its list indexed by message instead, or each new Event would compare
+   * against all before it.
    */
-  private readonly seen = new Map<string, Array<Event & KObject>>();
-  /** The uid of the last object an Event was recorded about, and its list in `seen`. */
+  private readonly seen = new Map<string, Recorded>();
+  /** The uid of the last object an Event was recorded about, and its entry in `seen`. */
   private lastUid: string | undefined;
-  private lastRecorded: Array<Event & KObject> | undefined;
+  private lastRecorded: Recorded | undefined;
   /** The involvedObject of the last Event built, with what it was built from. */
   private lastRef: LastRef | undefined;
   /** The timestamps of the last `now` an event was recorded at: events come in bursts. */
@@ -73,19 +75,21 @@ export class EventBroadcaster {
     const now = this.clock.now();
     const uid = meta.uid ?? '';
     // Events come in runs about one object: its list is looked up once per run.
-    const recorded = uid === this.lastUid ? this.lastRecorded : this.seen.get(uid);
+    let recorded = uid === this.lastUid ? this.lastRecorded : this.seen.get(uid);
+    // The list the match is in (the object's list, or its Events with this message).
+    const candidates = recorded instanceof Map ? recorded.get(message) : recorded;
     let matchAt = -1;
-    if (recorded) {
+    if (candidates) {
       const path = fieldPath ?? '';
-      for (let i = 0; i < recorded.length; i++) {
-        if (correlates(recorded[i]!, source, type, reason, message, path)) {
+      for (let i = 0; i < candidates.length; i++) {
+        if (correlates(candidates[i]!, source, type, reason, message, path)) {
           matchAt = i;
           break;
         }
       }
     }
     if (matchAt >= 0) {
-      const name = recorded![matchAt]!.metadata.name ?? '';
+      const name = candidates![matchAt]!.metadata.name ?? '';
       const ev = this.store.get<Event & KObject>('Event', namespace, name);
       if (ev) {
         const copy = deepClone(ev);
@@ -167,22 +171,43 @@ export class EventBroadcaster {
       // A fresh object nobody else holds: the store may keep it without copying.
       const created = this.store.create(ev, { actor, transfer: true });
       // (An Event that was deleted meanwhile is replaced by this one.)
-      if (matchAt >= 0) recorded![matchAt] = created;
-      else if (recorded) recorded.push(created);
-      else {
-        const list = [created];
-        this.seen.set(uid, list);
-        this.lastUid = uid;
-        this.lastRecorded = list;
+      if (matchAt >= 0) candidates![matchAt] = created;
+      else if (recorded instanceof Map) {
+        if (candidates) candidates.push(created);
+        else recorded.set(message, [created]);
+      } else if (recorded) {
+        recorded.push(created);
+        if (recorded.length > INDEX_RECORDED_AT) {
+          recorded = indexByMessage(recorded);
+          this.seen.set(uid, recorded);
+        }
+      } else {
+        recorded = [created];
+        this.seen.set(uid, recorded);
       }
-      if (recorded) {
-        this.lastUid = uid;
-        this.lastRecorded = recorded;
-      }
+      this.lastUid = uid;
+      this.lastRecorded = recorded;
     } catch {
       // Events are best-effort, as in client-go: a failed event never fails the controller.
     }
   }
+}
+
+/** What was recorded about one object: its Events, or (past INDEX_RECORDED_AT) them by message. */
+type Recorded = Array<Event & KObject> | Map<string, Array<Event & KObject>>;
+
+/** Events about one object up to which a plain list is searched (see EventBroadcaster.seen). */
+const INDEX_RECORDED_AT = 16;
+
+function indexByMessage(list: ReadonlyArray<Event & KObject>): Map<string, Array<Event & KObject>> {
+  const byMessage = new Map<string, Array<Event & KObject>>();
+  for (const ev of list) {
+    const message = ev.message ?? '';
+    const same = byMessage.get(message);
+    if (same) same.push(ev);
+    else byMessage.set(message, [ev]);
+  }
+  return byMessage;
 }
 
 /** What the last involvedObject was built from (see record). */

@@ -14,7 +14,7 @@ import {
   reapTerminating,
   useGracefulPodDeletion,
 } from '../testing/workload-helpers';
-import { podFromTemplate, startReplicaSetController } from './replicaset';
+import { PODS_PER_SYNC, podFromTemplate, startReplicaSetController } from './replicaset';
 import { deepFreeze } from '../api/types';
 
 function replicaSet(name: string, replicas: number, minReadySeconds?: number): ReplicaSetObj {
@@ -82,6 +82,25 @@ describe('ReplicaSet controller', () => {
       fullyLabeledReplicas: 3,
       observedGeneration: 1,
     });
+  });
+
+  it('creates at most PODS_PER_SYNC pods per sync and requeues itself, in the same instant', () => {
+    f.create(replicaSet('web-big', 250));
+    const start = f.ctx.clock.now();
+    // Up to the first sync, which creates the first batch.
+    while (podsOf(f, 'web-big').length === 0) f.ctx.loop.step();
+    expect(podsOf(f, 'web-big')).toHaveLength(PODS_PER_SYNC);
+    // Status counts the pods the sync started from, as upstream's calculateStatus does.
+    expect(getReplicaSet(f, 'web-big').status?.replicas ?? 0).toBe(0);
+    f.ctx.loop.advance(0);
+    expect(podsOf(f, 'web-big')).toHaveLength(250);
+    expect(getReplicaSet(f, 'web-big').status?.replicas).toBe(250);
+    expect(f.ctx.clock.now()).toBe(start);
+    scaleTo(f, 'web-big', 20);
+    while (livePods(f, 'web-big').length === 250) f.ctx.loop.step();
+    expect(livePods(f, 'web-big')).toHaveLength(150);
+    f.ctx.loop.advance(0);
+    expect(livePods(f, 'web-big')).toHaveLength(20);
   });
 
   it('counts ready and available pods', () => {

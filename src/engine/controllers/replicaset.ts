@@ -13,8 +13,12 @@
  * Simplified, and why:
  *  - no expectations cache: our informer is the store itself and never stale, so a sync always
  *    sees the pods the previous one created or deleted;
- *  - pods are created in one pass (up to burstReplicas = 500 per sync) instead of upstream's
- *    slow-start batches of 1, 2, 4, …, which only matter when creates fail half-way;
+ *  - pods are created in one pass instead of upstream's slow-start batches of 1, 2, 4, …, which
+ *    only matter when creates fail half-way; and a sync creates (or deletes) at most
+ *    PODS_PER_SYNC = 100 pods where upstream allows burstReplicas = 500: its own creations
+ *    requeue it at once, at the same virtual instant, for the rest. The event loop runs one unit
+ *    at a time, and 500 creations in one unit held the page for 150 ms and more; a real
+ *    controller is slower still (its API client allows 20 requests a second);
  *  - availability with minReadySeconds is re-checked at the exact moment the next pod becomes
  *    available, instead of minReadySeconds after the sync once every pod is ready.
  */
@@ -54,6 +58,8 @@ export const REPLICASET_CONTROLLER = 'replicaset-controller';
 
 /** replicaset.BurstReplicas: the most pods created or deleted in one sync. */
 export const BURST_REPLICAS = 500;
+/** Pods one sync creates or deletes at most here (see the header: the loop's unit of work). */
+export const PODS_PER_SYNC = 100;
 
 /** Store index: orphan pods (no controller owner) by namespace, the candidates for adoption. */
 const ORPHAN_PODS_INDEX = 'replicaset-controller/orphans';
@@ -227,7 +233,7 @@ export function syncReplicaSet(
 
 /**
  * Models replica_set.go manageReplicas: create the missing pods or delete the surplus ones
- * (at most BURST_REPLICAS per sync). Returns the first error, after recording it as an Event.
+ * (at most PODS_PER_SYNC per sync). Returns the first error, after recording it as an Event.
  */
 export function manageReplicas(
   rsc: ReplicaSetControllerContext,
@@ -237,7 +243,7 @@ export function manageReplicas(
   const { store, recorder } = rsc;
   const diff = active.length - rsReplicas(rs);
   if (diff < 0) {
-    const n = Math.min(-diff, BURST_REPLICAS);
+    const n = Math.min(-diff, BURST_REPLICAS, PODS_PER_SYNC);
     for (let i = 0; i < n; i++) {
       const pod = podFromTemplate(rs);
       if (!pod.metadata.labels || Object.keys(pod.metadata.labels).length === 0)
@@ -259,7 +265,7 @@ export function manageReplicas(
       }
     }
   } else if (diff > 0) {
-    const n = Math.min(diff, BURST_REPLICAS);
+    const n = Math.min(diff, BURST_REPLICAS, PODS_PER_SYNC);
     const related = n < active.length ? getIndirectlyRelatedPods(store, rs) : [];
     for (const pod of getPodsToDelete(active, related, n, rsc.now())) {
       const podName = pod.metadata.name ?? '';

@@ -76,6 +76,9 @@ interface Frame {
   interp: Interpreter;
 }
 
+/** Engine units the cluster may run at once around a command (see Shell.run). */
+const REACT_UNITS = 250;
+
 export class Shell {
   private readonly cluster: Cluster;
   private readonly workspace: Workspace;
@@ -135,13 +138,23 @@ export class Shell {
    * Run one input as typed at the prompt. Before and after it the cluster runs whatever is due
    * at this instant: real controllers react within milliseconds, so a `get` right after a write
    * (here, or from the editor) sees its effect, and the UI hears about every change at once.
+   * At most REACT_UNITS units each time, though: a 1,000-replica apply sets off thousands (pod
+   * creations, bindings, kubelet syncs), and a real kubectl returns long before the controllers
+   * are done too. What is left runs as time goes on (the page's frames, the next command).
    */
   run(input: string): CommandResult {
-    this.cluster.advance(0);
+    this.cluster.advance(0, REACT_UNITS, this.yieldNow);
     const r = this.runInput(input);
-    this.cluster.advance(0);
+    this.cluster.advance(0, REACT_UNITS, this.yieldNow);
     return r;
   }
+
+  /**
+   * Set by a host with a clock (the page): asked after each unit of that work, it may stop it
+   * sooner than REACT_UNITS, leaving the rest to the host's frames. Unset, the cap alone decides
+   * (scripted runs stay deterministic).
+   */
+  yieldNow: (() => boolean) | undefined;
 
   private runInput(input: string): CommandResult {
     if (this.session) {

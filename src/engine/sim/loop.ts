@@ -165,8 +165,13 @@ export class EventLoop {
     return this.unit(Number.POSITIVE_INFINITY);
   }
 
-  /** Let `ms` of virtual time pass; everything due on the way runs, in order. */
-  advance(ms: number, maxSteps = 5_000_000): SettleResult {
+  /**
+   * Let `ms` of virtual time pass; everything due on the way runs, in order. Stops early (the
+   * clock stays where the work got to) after `maxSteps` units, or when `yieldNow` — asked after
+   * every unit, and supplied by a host with a clock of its own, such as the page's frame budget
+   * — says so. The engine itself never reads a clock.
+   */
+  advance(ms: number, maxSteps = 5_000_000, yieldNow?: () => boolean): SettleResult {
     const start = this.clock.now();
     const target = start + Math.max(0, ms);
     const counts: UnitCounts = new Map();
@@ -176,7 +181,7 @@ export class EventLoop {
       if (!info) break;
       steps++;
       countUnit(counts, info.owner);
-      if (steps >= maxSteps) return this.capped('step-cap', steps, start, counts);
+      if (steps >= maxSteps || yieldNow?.()) return this.capped('step-cap', steps, start, counts);
     }
     this.clock.moveTo(target);
     return { settled: true, steps, elapsedMs: this.clock.now() - start };

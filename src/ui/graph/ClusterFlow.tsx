@@ -27,6 +27,7 @@ import { useGraphStore } from './graph-store';
 import { GraphToolbar } from './GraphToolbar';
 import { LaneEdge } from './LaneEdge';
 import { NodeBox } from './NodeBox';
+import { OverflowCard } from './OverflowCard';
 import { PodCard } from './PodCard';
 import { ServiceCard } from './ServiceCard';
 import { WorkloadCard } from './WorkloadCard';
@@ -36,6 +37,7 @@ import './graph.css';
 const nodeTypes: NodeTypes = {
   k8sNode: NodeBox,
   pod: PodCard,
+  overflow: OverflowCard,
   service: ServiceCard,
   workload: WorkloadCard,
 };

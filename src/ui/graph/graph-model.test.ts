@@ -7,6 +7,7 @@ import type { ObjectKey, ObjectsByKind } from '../state/cluster-store';
 import { POD_H, POD_W, SERVICE_ROW_Y, podSlotPosition } from './geometry';
 import {
   DEFAULT_OPTIONS,
+  MAX_POD_CARDS,
   OWNER_HANDLE,
   UNSCHEDULED_ID,
   buildGraph,
@@ -654,5 +655,55 @@ describe('selection and editor focus', () => {
         objects,
       ),
     ).toEqual(['Pod/default/gone']);
+  });
+});
+
+describe('boxes with more pods than they draw', () => {
+  it('draw the first MAX_POD_CARDS slots and sum the rest up on one card', () => {
+    const cluster = newCluster();
+    run(cluster, 'kubectl create deployment big --image=nginx:1.25 --replicas=300');
+    cluster.advance(120_000);
+    const objects = snapshot(cluster);
+    const g = buildGraph({ objects, options: opts() });
+    const podsOn = (box: string) =>
+      [...objects.get('Pod')!.values()].filter((p) =>
+        box === UNSCHEDULED_ID
+          ? !(p.spec as { nodeName?: string }).nodeName
+          : (p.spec as { nodeName?: string }).nodeName === box.slice('Node/'.length),
+      );
+    for (const box of ['Node/node1', 'Node/node2', UNSCHEDULED_ID]) {
+      const all = podsOn(box);
+      expect(all.length).toBeGreaterThan(MAX_POD_CARDS);
+      const cards = g.nodes.filter((n) => n.type === 'pod' && n.parentId === box);
+      expect(cards).toHaveLength(MAX_POD_CARDS);
+      const more = byId(g, `overflow:${box}`);
+      expect(more?.type).toBe('overflow');
+      expect(more?.position).toEqual(podSlotPosition(MAX_POD_CARDS));
+      if (more?.type !== 'overflow') return;
+      expect(more.data.count).toBe(all.length - MAX_POD_CARDS);
+      expect(more.data.statuses.reduce((n, [, c]) => n + c, 0)).toBe(more.data.count);
+    }
+    // 300 replicas on two workers of 110 pods (less their system pods): the rest wait.
+    const waiting = byId(g, `overflow:${UNSCHEDULED_ID}`);
+    expect(waiting?.ariaLabel).toMatch(/^\d+ more pods unscheduled: \d+ Pending$/);
+    expect(byId(g, 'overflow:Node/node1')?.ariaLabel).toMatch(/^\d+ more pods on node1: /);
+    // The box is sized for three columns, not for a hundred pods.
+    const box = byId(g, 'Node/node1')!;
+    expect(box.width).toBe(byId(g, 'Node/node2')!.width);
+    expect(box.height).toBeLessThan(20 * (POD_H + 8));
+    expect(box.width).toBeLessThan(4 * (POD_W + 8) + 20);
+  });
+
+  it('draw no edges to the pods without a card', () => {
+    const cluster = newCluster();
+    run(cluster, 'kubectl create deployment big --image=nginx:1.25 --replicas=120');
+    run(cluster, 'kubectl expose deployment big --port=80');
+    cluster.advance(120_000);
+    const g = graphOf(cluster, { options: opts({ showOwnership: true }) });
+    const drawn = new Set(g.nodes.map((n) => n.id));
+    const endpoints = g.edges.filter((e) => e.source === 'Service/default/big');
+    expect(endpoints.length).toBeGreaterThan(0);
+    expect(endpoints.length).toBeLessThanOrEqual(2 * MAX_POD_CARDS);
+    for (const e of g.edges) expect(drawn.has(e.target)).toBe(true);
   });
 });

@@ -11,6 +11,10 @@
  *   address is a node's (the `kubernetes` Service → the API server's host) points at the node.
  * - With `showOwnership`, Deployments stand over their ReplicaSets above the services, and
  *   ReplicaSets and DaemonSets have edges to their pods.
+ * - A box draws at most MAX_POD_CARDS pods (those in its first slots, so the picture stays
+ *   stable); the rest are counted on one "+N more pods" card in the next slot, with their
+ *   statuses, and get no edges. A thousand pod cards are unreadable anyway, and drawing them
+ *   cost the page frames of a second and more.
  * - `memory` carries the slots and the previous output between calls: a node or edge whose
  *   inputs did not change is returned as the same object, so React Flow and the memoised
  *   components skip it (a 200-pod cluster re-renders only what changed).
@@ -85,6 +89,12 @@ export interface NodeBoxData extends Record<string, unknown> {
   otherNamespacePods: number;
   focused: boolean;
 }
+export interface OverflowCardData extends Record<string, unknown> {
+  /** Pods of the box without a card of their own. */
+  count: number;
+  /** Their kubectl STATUS values with counts, most frequent first: `[['Pending', 780]]`. */
+  statuses: Array<[string, number]>;
+}
 export interface PodCardData extends Record<string, unknown> {
   view: PodView;
   focused: boolean;
@@ -104,7 +114,19 @@ export type NodeBoxNode = Node<NodeBoxData, 'k8sNode'>;
 export type PodCardNode = Node<PodCardData, 'pod'>;
 export type ServiceCardNode = Node<ServiceCardData, 'service'>;
 export type WorkloadCardNode = Node<WorkloadCardData, 'workload'>;
-export type GraphNode = NodeBoxNode | PodCardNode | ServiceCardNode | WorkloadCardNode;
+export type OverflowCardNode = Node<OverflowCardData, 'overflow'>;
+export type GraphNode =
+  | NodeBoxNode
+  | PodCardNode
+  | OverflowCardNode
+  | ServiceCardNode
+  | WorkloadCardNode;
+
+/**
+ * Pod cards a box draws at most (three columns, less the overflow card's slot). Pods in later
+ * slots are summed up on the overflow card.
+ */
+export const MAX_POD_CARDS = 47;
 
 export interface GraphEdgeData extends Record<string, unknown> {
   kind: 'endpoint' | 'owner';
@@ -400,7 +422,8 @@ export function buildGraph(input: GraphInput, memory?: GraphMemory): Graph {
   for (const { id, node } of boxes) {
     const pods = podGroups.get(id)!;
     const h = hidden.get(id) ?? { system: 0, other: 0 };
-    const size = nodeBoxSize(slotExtent(slots.get(id)!), h.system + h.other > 0);
+    const extent = slotExtent(slots.get(id)!);
+    const size = nodeBoxSize(Math.min(extent, MAX_POD_CARDS + 1), h.system + h.other > 0);
     const view = node ? nodeView(node) : undefined;
     const { selected, focused } = flags(id);
     const readiness = view
@@ -433,16 +456,25 @@ export function buildGraph(input: GraphInput, memory?: GraphMemory): Graph {
     });
     cursor += size.width + NODE_GAP;
 
+    const overflow = new Map<string, number>();
+    let overflowCount = 0;
     for (const pod of pods) {
       const pid = idOf(pod);
       const pv = podView(pod);
+      const slot = slotOf(id, pid);
+      if (slot >= MAX_POD_CARDS) {
+        overflow.set(pv.status, (overflow.get(pv.status) ?? 0) + 1);
+        overflowCount++;
+        visiblePods.delete(pid);
+        continue;
+      }
       const f = flags(pid);
       out.push({
         id: pid,
         type: 'pod',
         parentId: id,
         extent: 'parent',
-        position: positions[pid] ?? podSlotPosition(slotOf(id, pid)),
+        position: positions[pid] ?? podSlotPosition(slot),
         width: POD_W,
         height: POD_H,
         measured: { width: POD_W, height: POD_H },
@@ -451,6 +483,25 @@ export function buildGraph(input: GraphInput, memory?: GraphMemory): Graph {
         ariaLabel: `Pod ${pv.name}, ${pv.status}, ${pv.nodeName || 'unscheduled'}`,
         domAttributes: a11y('pod', f.selected),
         data: { view: pv, focused: f.focused },
+      });
+    }
+    if (overflowCount > 0) {
+      const statuses = [...overflow].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      const where = view ? `on ${view.name}` : 'unscheduled';
+      out.push({
+        id: `overflow:${id}`,
+        type: 'overflow',
+        parentId: id,
+        extent: 'parent',
+        position: podSlotPosition(MAX_POD_CARDS),
+        width: POD_W,
+        height: POD_H,
+        measured: { width: POD_W, height: POD_H },
+        selectable: false,
+        draggable: false,
+        ariaLabel: `${overflowCount} more pods ${where}: ${statuses.map(([st, n]) => `${n} ${st}`).join(', ')}`,
+        domAttributes: { 'aria-roledescription': 'pods' },
+        data: { count: overflowCount, statuses },
       });
     }
   }

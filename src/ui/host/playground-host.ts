@@ -3,18 +3,20 @@
  *
  * Virtual time runs at `speed` × real time (1 s per second by default) from requestAnimationFrame.
  * Each frame lets the frame's share of virtual time pass, in slices of at most SLICE_UNITS units of
- * engine work, and stops slicing after FRAME_BUDGET_MS of real time: a burst (a 1,000-pod apply)
- * spreads over several frames instead of freezing the page, and virtual time simply lags behind
- * until it has caught up. (Why the main thread and not a Web Worker: the engine's API is
- * synchronous — the shell, `window.playground`, the editor's Apply — and one frame's slice is
- * bounded; `npm run bench:ui` measures the frame times.)
+ * engine work, and stops after FRAME_BUDGET_MS of real time (asked after every unit): a burst (a
+ * 1,000-pod apply) spreads over several frames instead of freezing the page, and virtual time
+ * simply lags behind until it has caught up. A command's own reaction time (Shell.run) gets the
+ * same budget. Why the main thread and not a Web Worker: the engine's API is synchronous — the
+ * shell, `window.playground`, the editor's Apply — and with the budget a frame's engine work is
+ * bounded by its longest unit; `npm run bench:ui` measures the frame times (README, "The page").
  *
  * The session persists (session-log.ts): every command and every workspace edit made outside the
  * shell is logged with its virtual time and saved to localStorage; a reload replays the log against
  * a fresh cluster with the same seed, which rebuilds the same cluster. `reset()` starts over.
  *
  * Listeners hear about every change once per frame (or after a command), as the engine's change
- * feed: the zustand bridge (state/cluster-store.ts) turns it into one store update.
+ * sets since the last time (a frame runs the engine in several slices, each with its own set):
+ * the zustand bridge (state/cluster-store.ts) turns them into one store update.
  */
 import { createCluster } from '../../engine';
 import type { ChangeSet, Cluster, CommandResult } from '../../engine';
@@ -30,7 +32,7 @@ export interface HostOptions {
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 }
 
-/** Most engine units per slice; the budget is checked between slices. */
+/** Most engine units per slice (the budget is checked after every unit, too). */
 const SLICE_UNITS = 200;
 /** Real milliseconds a frame may spend running the engine. */
 const FRAME_BUDGET_MS = 10;
@@ -39,7 +41,8 @@ const MAX_FRAME_VIRTUAL_MS = 1_000;
 /** How often (real ms) the session's virtual time is saved while nothing else happens. */
 const SAVE_EVERY_MS = 5_000;
 
-type Listener = (changes: ChangeSet | undefined) => void;
+/** The change sets since the last call, in order; undefined when the cluster was replaced. */
+type Listener = (changes: readonly ChangeSet[] | undefined) => void;
 
 export class PlaygroundHost {
   cluster!: Cluster;
@@ -68,6 +71,8 @@ export class PlaygroundHost {
   /** Set while the shell runs: its own file writes are replayed by replaying the command. */
   private inShell = false;
   private replaying = false;
+  /** Change sets held back while a frame runs the engine, emitted together at its end. */
+  private held: ChangeSet[] | undefined;
 
   constructor(private readonly options: HostOptions = {}) {
     this.seed = options.seed ?? 1;
@@ -82,7 +87,10 @@ export class PlaygroundHost {
     this.unsubscribe();
     this.cluster = createCluster({ seed: this.seed, files: { ...this.baseFiles } });
     this.log = [];
-    const offChanges = this.cluster.subscribe((c) => this.emit(c));
+    const offChanges = this.cluster.subscribe((c) => {
+      if (this.held) this.held.push(c);
+      else this.emit([c]);
+    });
     const offFiles = this.cluster.workspace.subscribe((name) => this.recordFile(name));
     this.unsubscribe = () => {
       offChanges();
@@ -178,14 +186,23 @@ export class PlaygroundHost {
   /** Let owed virtual time pass, within `budgetMs` of real time. */
   private runFor(budgetMs: number): void {
     const deadline = performance.now() + budgetMs;
-    while (this.owedMs >= 1 && performance.now() < deadline) {
-      const before = this.cluster.now();
-      const r = this.cluster.advance(Math.floor(this.owedMs), SLICE_UNITS);
-      this.owedMs -= this.cluster.now() - before;
-      if (r.settled) {
-        this.owedMs = this.owedMs % 1;
-        break;
+    this.held = [];
+    try {
+      while (this.owedMs >= 1 && performance.now() < deadline) {
+        const before = this.cluster.now();
+        const r = this.cluster.advance(Math.floor(this.owedMs), SLICE_UNITS, () => {
+          return performance.now() >= deadline;
+        });
+        this.owedMs -= this.cluster.now() - before;
+        if (r.settled) {
+          this.owedMs = this.owedMs % 1;
+          break;
+        }
       }
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      if (held.length > 0) this.emit(held);
     }
   }
 
@@ -193,9 +210,15 @@ export class PlaygroundHost {
   run(input: string): CommandResult {
     appendEntry(this.log, { at: this.cluster.now(), op: 'run', input });
     this.inShell = true;
+    // The controllers' reaction around a command runs within a frame's budget; the rest runs in
+    // the frames after. (A reload's replay runs it up to the shell's cap, as scripted runs do.)
+    const shell = this.cluster.shell;
+    const deadline = performance.now() + FRAME_BUDGET_MS;
+    shell.yieldNow = () => performance.now() >= deadline;
     try {
-      return this.cluster.shell.run(input);
+      return shell.run(input);
     } finally {
+      shell.yieldNow = undefined;
       this.inShell = false;
       this.save();
     }
@@ -231,7 +254,7 @@ export class PlaygroundHost {
     return () => this.timeListeners.delete(listener);
   }
 
-  private emit(changes: ChangeSet | undefined): void {
+  private emit(changes: readonly ChangeSet[] | undefined): void {
     for (const l of this.listeners) l(changes);
   }
 }

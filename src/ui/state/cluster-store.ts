@@ -64,8 +64,14 @@ export function fullSnapshot(host: PlaygroundHost): ObjectsByKind {
   return out;
 }
 
-/** A new snapshot with a change set applied: only the kinds that changed get new maps. */
-export function applyChanges(prev: ObjectsByKind, changes: ChangeSet): ObjectsByKind {
+/**
+ * A new snapshot with change sets applied in order: only the kinds that changed get new maps,
+ * each copied once however many sets touch it (a busy frame brings several).
+ */
+export function applyChanges(
+  prev: ObjectsByKind,
+  changeSets: ChangeSet | readonly ChangeSet[],
+): ObjectsByKind {
   const next = new Map(prev) as Map<string, ReadonlyMap<ObjectKey, KObject>>;
   const touched = new Map<string, Map<ObjectKey, KObject>>();
   const mapFor = (kind: string): Map<ObjectKey, KObject> => {
@@ -77,9 +83,11 @@ export function applyChanges(prev: ObjectsByKind, changes: ChangeSet): ObjectsBy
     }
     return m;
   };
-  for (const o of changes.added) mapFor(o.kind).set(keyOf(o), o);
-  for (const [, to] of changes.updated) mapFor(to.kind).set(keyOf(to), to);
-  for (const o of changes.removed) mapFor(o.kind).delete(keyOf(o));
+  for (const changes of Array.isArray(changeSets) ? changeSets : [changeSets]) {
+    for (const o of changes.added) mapFor(o.kind).set(keyOf(o), o);
+    for (const [, to] of changes.updated) mapFor(to.kind).set(keyOf(to), to);
+    for (const o of changes.removed) mapFor(o.kind).delete(keyOf(o));
+  }
   return next;
 }
 
