@@ -1,9 +1,26 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--outDir', '/tmp/dist-prof', '--host', '127.0.0.1', '--port', '4175', '--strictPort'], { stdio: 'ignore' });
+const server = spawn(
+  process.execPath,
+  [
+    'node_modules/vite/bin/vite.js',
+    'preview',
+    '--outDir',
+    '/tmp/dist-prof',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '4175',
+    '--strictPort',
+  ],
+  { stdio: 'ignore' },
+);
 await new Promise((r) => setTimeout(r, 2500));
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
 const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
 await ctx.addInitScript('globalThis.__name = (f) => f;');
 const page = await ctx.newPage();

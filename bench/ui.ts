@@ -152,29 +152,32 @@ async function rolloutFrames(page: Page): Promise<void> {
 async function settleFrames(page: Page): Promise<void> {
   await page.goto(BASE);
   await page.getByRole('group', { name: /^Node master, Ready/ }).waitFor({ state: 'visible' });
-  const r = await page.evaluate(async (yaml) => {
-    const p = window.playground;
-    if (!p) throw new Error('window.playground is missing');
-    const deltas: number[] = [];
-    const apply = p.run('kubectl apply -f - <<EOF\n' + yaml + '\nEOF');
-    await new Promise<void>((done) => {
-      const start = performance.now();
-      let last = start;
-      const tick = (t: number) => {
-        deltas.push(t - last);
-        last = t;
-        if (t - start < 15_000) requestAnimationFrame(tick);
-        else done();
-      };
-      requestAnimationFrame(tick);
-    });
-    const phases: Record<string, number> = {};
-    for (const o of p.list('Pod', 'default')) {
-      const phase = (o as { status?: { phase?: string } }).status?.phase ?? '?';
-      phases[phase] = (phases[phase] ?? 0) + 1;
-    }
-    return { apply: apply.stdout.trim(), phases, deltas };
-  }, BIG.replace('replicas: 200', 'replicas: 1000'));
+  const r = await page.evaluate(
+    async (yaml) => {
+      const p = window.playground;
+      if (!p) throw new Error('window.playground is missing');
+      const deltas: number[] = [];
+      const apply = p.run('kubectl apply -f - <<EOF\n' + yaml + '\nEOF');
+      await new Promise<void>((done) => {
+        const start = performance.now();
+        let last = start;
+        const tick = (t: number) => {
+          deltas.push(t - last);
+          last = t;
+          if (t - start < 15_000) requestAnimationFrame(tick);
+          else done();
+        };
+        requestAnimationFrame(tick);
+      });
+      const phases: Record<string, number> = {};
+      for (const o of p.list('Pod', 'default')) {
+        const phase = (o as { status?: { phase?: string } }).status?.phase ?? '?';
+        phases[phase] = (phases[phase] ?? 0) + 1;
+      }
+      return { apply: apply.stdout.trim(), phases, deltas };
+    },
+    BIG.replace('replicas: 200', 'replicas: 1000'),
+  );
   const d = r.deltas.slice(1).sort((a, b) => a - b);
   const q = (x: number) => Math.round(d[Math.min(d.length - 1, Math.floor(x * d.length))] ?? 0);
   line({

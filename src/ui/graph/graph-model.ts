@@ -116,11 +116,7 @@ export type ServiceCardNode = Node<ServiceCardData, 'service'>;
 export type WorkloadCardNode = Node<WorkloadCardData, 'workload'>;
 export type OverflowCardNode = Node<OverflowCardData, 'overflow'>;
 export type GraphNode =
-  | NodeBoxNode
-  | PodCardNode
-  | OverflowCardNode
-  | ServiceCardNode
-  | WorkloadCardNode;
+  NodeBoxNode | PodCardNode | OverflowCardNode | ServiceCardNode | WorkloadCardNode;
 
 /**
  * Pod cards a box draws at most (three columns, less the overflow card's slot). Pods in later
