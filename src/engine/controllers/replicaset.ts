@@ -59,7 +59,7 @@ export const REPLICASET_CONTROLLER = 'replicaset-controller';
 /** replicaset.BurstReplicas: the most pods created or deleted in one sync. */
 export const BURST_REPLICAS = 500;
 /** Pods one sync creates or deletes at most here (see the header: the loop's unit of work). */
-export const PODS_PER_SYNC = 100;
+export const PODS_PER_SYNC = 50;
 
 /** Store index: orphan pods (no controller owner) by namespace, the candidates for adoption. */
 const ORPHAN_PODS_INDEX = 'replicaset-controller/orphans';

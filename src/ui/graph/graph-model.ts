@@ -119,10 +119,10 @@ export type GraphNode =
   NodeBoxNode | PodCardNode | OverflowCardNode | ServiceCardNode | WorkloadCardNode;
 
 /**
- * Pod cards a box draws at most (three columns, less the overflow card's slot). Pods in later
+ * Pod cards a box draws at most (two columns, less the overflow card's slot). Pods in later
  * slots are summed up on the overflow card.
  */
-export const MAX_POD_CARDS = 47;
+export const MAX_POD_CARDS = 31;
 
 export interface GraphEdgeData extends Record<string, unknown> {
   kind: 'endpoint' | 'owner';
