@@ -98,7 +98,7 @@ describe('ReplicaSet controller', () => {
     expect(f.ctx.clock.now()).toBe(start);
     scaleTo(f, 'web-big', 20);
     while (livePods(f, 'web-big').length === 250) f.ctx.loop.step();
-    expect(livePods(f, 'web-big')).toHaveLength(150);
+    expect(livePods(f, 'web-big')).toHaveLength(250 - PODS_PER_SYNC);
     f.ctx.loop.advance(0);
     expect(livePods(f, 'web-big')).toHaveLength(20);
   });

@@ -15,7 +15,7 @@
  *    sees the pods the previous one created or deleted;
  *  - pods are created in one pass instead of upstream's slow-start batches of 1, 2, 4, …, which
  *    only matter when creates fail half-way; and a sync creates (or deletes) at most
- *    PODS_PER_SYNC = 100 pods where upstream allows burstReplicas = 500: its own creations
+ *    PODS_PER_SYNC = 50 pods where upstream allows burstReplicas = 500: its own creations
  *    requeue it at once, at the same virtual instant, for the rest. The event loop runs one unit
  *    at a time, and 500 creations in one unit held the page for 150 ms and more; a real
  *    controller is slower still (its API client allows 20 requests a second);
