@@ -14,6 +14,7 @@ export { ApiError, kubectlMessage } from './api/errors';
 export { KINDS } from './api/kinds';
 export type { KindInfo } from './api/kinds';
 export type { CommandResult, Workspace } from './shell/types';
+export type { Shell } from './shell/shell';
 export { formatTimestamp, EPOCH_MS } from './sim/clock';
 // Printers and the scheduler's decision log, for the UI's inspector (it shows what kubectl shows).
 export { toYaml } from './kubectl/printers/yaml';

@@ -16,6 +16,14 @@ spec:
     command: ['sleep', '3600']
 `;
 
+const CONFIG_MAP = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  mode: demo
+`;
+
 function setup(files: Record<string, string> = {}): {
   shell: Shell;
   workspace: MemoryWorkspace;
@@ -337,6 +345,29 @@ describe('kubectl from the shell', () => {
     const r = shell.run('kubectl gett pods');
     expect(r.exitCode).toBe(1);
     expect(r.stderr.startsWith('error: unknown command "gett" for "kubectl"')).toBe(true);
+  });
+
+  it('runOnMaster runs on the master in the workspace, leaving the terminal where it is', () => {
+    const { shell, cluster } = setup({ 'pod.yml': BUSYBOX_POD, 'cm.yml': CONFIG_MAP });
+    shell.run('kubectl apply -f pod.yml');
+    shell.run('sleep 20');
+    shell.run('kubectl exec -it bb -- sh');
+    shell.run('cd /etc');
+    expect(shell.masterPrompt()).toBe('[root@master test]# ');
+    const r = shell.runOnMaster('kubectl apply -f cm.yml');
+    expect(r).toEqual({ stdout: 'configmap/settings created\n', stderr: '', exitCode: 0 });
+    expect(cluster.store.get('ConfigMap', 'default', 'settings')).toBeDefined();
+    expect(transcript(shell, ['pwd', 'exit', 'ssh node1'])).toContain('/etc # pwd\n/etc\n');
+    // From another node, too; the terminal's history holds only what was typed there.
+    expect(shell.runOnMaster('hostname; pwd').stdout).toBe('master\n/root/test\n');
+    expect(shell.prompt()).toBe('[root@node1 ~]# ');
+    shell.run('exit');
+    expect(shell.history()).toEqual([
+      'kubectl apply -f pod.yml',
+      'sleep 20',
+      'kubectl exec -it bb -- sh',
+      'ssh node1',
+    ]);
   });
 
   it('kubectl exec -it … sh enters the container until exit', () => {

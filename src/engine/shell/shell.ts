@@ -76,6 +76,11 @@ interface Frame {
   interp: Interpreter;
 }
 
+/** bash's PS1 for root on a node: `[root@master test]# `. */
+function hostPrompt(node: string, cwd: string): string {
+  return `[root@${node} ${cwd === HOME ? '~' : basename(cwd)}]# `;
+}
+
 /** Engine units the cluster may run at once around a command (see Shell.run). */
 const REACT_UNITS = 250;
 
@@ -124,9 +129,12 @@ export class Shell {
   /** `[root@master test]# `, `[root@node1 ~]# `, or the container shell's prompt. */
   prompt(): string {
     if (this.session) return this.session.prompt();
-    const { node, cwd } = this.top;
-    const w = cwd === HOME ? '~' : basename(cwd);
-    return `[root@${node} ${w}]# `;
+    return hostPrompt(this.top.node, this.top.cwd);
+  }
+
+  /** The prompt runOnMaster's commands run at: `[root@master test]# `. */
+  masterPrompt(): string {
+    return hostPrompt(this.frames[0]!.node, WORKSPACE_DIR);
   }
 
   /** Whether bash would ask for more lines (`> `) before running this input. */
@@ -147,6 +155,20 @@ export class Shell {
     const r = this.runInput(input);
     this.cluster.advance(0, REACT_UNITS, this.yieldNow);
     return r;
+  }
+
+  /**
+   * Run one input as a fresh root login on the control-plane node would, in the workspace
+   * directory, whatever the terminal is in (a container, another node): the editor's Apply,
+   * which is `kubectl apply -f FILE` on the master. The terminal's own state (its node, its
+   * directory, a container session, its history) is left as it was.
+   */
+  runOnMaster(input: string): CommandResult {
+    this.cluster.advance(0, REACT_UNITS, this.yieldNow);
+    const frame = this.newFrame(this.frames[0]!.node, WORKSPACE_DIR);
+    const r = frame.interp.runText(input.replace(/\n+$/, ''), { tty: true });
+    this.cluster.advance(0, REACT_UNITS, this.yieldNow);
+    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
   }
 
   /**

@@ -21,6 +21,7 @@ import {
   freeFileName,
   initialActive,
   neighbourAfterRemove,
+  WORKSPACE_DIR,
 } from './files';
 import { locateObject, ownerChain, refsAtLine } from './manifest-map';
 import type { EditorApi, RevealRequest } from './MonacoEditor';
@@ -47,8 +48,6 @@ interface ApplyState {
   file: string;
   command: string;
   report?: ApplyReport;
-  /** Apply was not possible (the terminal is elsewhere). */
-  blocked?: string;
 }
 
 type Mode = { kind: 'idle' } | { kind: 'new' } | { kind: 'rename' } | { kind: 'delete' };
@@ -198,20 +197,13 @@ export function EditorPane() {
     const file = activeRef.current;
     if (file === undefined) return;
     sync.flush(file);
-    const shell = host.cluster.shell;
-    const master = host.cluster.config.nodes.find((n) => n.role === 'control-plane')?.name;
-    const command = applyCommand(file, shell.cwd);
-    if (shell.inContainer || shell.node !== master) {
-      setApplyState({
-        file,
-        command,
-        blocked: `The terminal is ${shell.inContainer ? 'inside a container' : `on ${shell.node}`}: type exit there, then Apply.`,
-      });
-      return;
-    }
+    // On the master, in the workspace directory, whatever the terminal is in (a container
+    // session, another node): the command the terminal would run there.
+    const command = applyCommand(file, WORKSPACE_DIR);
     const fileText = host.cluster.workspace.read(file) ?? '';
-    const result = host.run(command);
-    publishToTerminal({ command, ...result, source: 'editor' });
+    const result = host.runOnMaster(command);
+    const prompt = host.cluster.shell.masterPrompt();
+    publishToTerminal({ command, ...result, source: 'editor', prompt });
     const report = analyzeApply(fileText, parse(fileText), result);
     setApplyState({ file, command, report });
     clearTimeout(parseTimer.current);
@@ -398,12 +390,10 @@ export function EditorPane() {
       </div>
 
       <div
-        className={`editor-status${lastApply?.report ? (lastApply.report.ok ? ' ok' : ' failed') : ''}${lastApply?.blocked ? ' failed' : ''}`}
+        className={`editor-status${lastApply?.report ? (lastApply.report.ok ? ' ok' : ' failed') : ''}`}
         role="status"
       >
-        {lastApply?.blocked ? (
-          <span>{lastApply.blocked}</span>
-        ) : lastApply?.report ? (
+        {lastApply?.report ? (
           <>
             <span className="editor-status-icon" aria-hidden="true">
               {lastApply.report.ok ? '✓' : '✗'}
@@ -415,7 +405,7 @@ export function EditorPane() {
           </>
         ) : active !== undefined ? (
           <span className="editor-status-hint">
-            Apply runs <code>{applyCommand(active, '/root/test')}</code>
+            Apply runs <code>{applyCommand(active, WORKSPACE_DIR)}</code>
           </span>
         ) : null}
       </div>

@@ -62,6 +62,19 @@ describe('PlaygroundHost sessions', () => {
     expect(b.cluster.workspace.read('extra.txt')).toBe('hello\n');
   });
 
+  it('the editor’s Apply (runOnMaster) is replayed on the master while the terminal is elsewhere', () => {
+    const storage = memoryStorage();
+    const a = new PlaygroundHost({ files: FILES, storage });
+    a.run('ssh node1');
+    expect(a.runOnMaster('kubectl apply -f web.yml').stdout).toBe('deployment.apps/web created\n');
+    a.cluster.advance(5_000);
+    a.save();
+    const b = new PlaygroundHost({ files: FILES, storage });
+    expect(fingerprint(b)).toBe(fingerprint(a));
+    expect(b.cluster.store.get('Deployment', 'default', 'web')).toBeDefined();
+    expect(b.prompt()).toBe('[root@node1 ~]# ');
+  });
+
   it('the shell’s own file writes are replayed through their command, not logged twice', () => {
     const storage = memoryStorage();
     const a = new PlaygroundHost({ files: FILES, storage });

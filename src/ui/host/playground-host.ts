@@ -19,7 +19,7 @@
  * the zustand bridge (state/cluster-store.ts) turns them into one store update.
  */
 import { createCluster } from '../../engine';
-import type { ChangeSet, Cluster, CommandResult } from '../../engine';
+import type { ChangeSet, Cluster, CommandResult, Shell } from '../../engine';
 import { LESSON_FILES } from './lesson-files';
 import type { LogEntry, SavedSession } from './session-log';
 import { appendEntry, parseSession, SESSION_KEY } from './session-log';
@@ -124,6 +124,7 @@ export class PlaygroundHost {
   private applyEntry(e: LogEntry): void {
     const ws = this.cluster.workspace;
     if (e.op === 'run') this.cluster.shell.run(e.input);
+    else if (e.op === 'run-on-master') this.cluster.shell.runOnMaster(e.input);
     else if (e.op === 'write') ws.write(e.name, e.text);
     else if (e.op === 'remove') ws.remove(e.name);
     else ws.rename(e.from, e.to);
@@ -208,7 +209,21 @@ export class PlaygroundHost {
 
   /** Run one input (a line, or several lines of a heredoc) at the terminal's prompt. */
   run(input: string): CommandResult {
-    appendEntry(this.log, { at: this.cluster.now(), op: 'run', input });
+    return this.logged({ at: this.cluster.now(), op: 'run', input }, (shell) => shell.run(input));
+  }
+
+  /**
+   * Run one input on the master in the workspace directory, whatever the terminal is in (a
+   * container, another node): what the editor's Apply does (Shell.runOnMaster).
+   */
+  runOnMaster(input: string): CommandResult {
+    return this.logged({ at: this.cluster.now(), op: 'run-on-master', input }, (shell) =>
+      shell.runOnMaster(input),
+    );
+  }
+
+  private logged(entry: LogEntry, run: (shell: Shell) => CommandResult): CommandResult {
+    appendEntry(this.log, entry);
     this.inShell = true;
     // The controllers' reaction around a command runs within a frame's budget; the rest runs in
     // the frames after. (A reload's replay runs it up to the shell's cap, as scripted runs do.)
@@ -216,7 +231,7 @@ export class PlaygroundHost {
     const deadline = performance.now() + FRAME_BUDGET_MS;
     shell.yieldNow = () => performance.now() >= deadline;
     try {
-      return shell.run(input);
+      return run(shell);
     } finally {
       shell.yieldNow = undefined;
       this.inShell = false;

@@ -8,6 +8,8 @@
 
 export type LogEntry =
   | { at: number; op: 'run'; input: string }
+  /** Run on the master whatever the terminal is in (the editor's Apply: Shell.runOnMaster). */
+  | { at: number; op: 'run-on-master'; input: string }
   | { at: number; op: 'write'; name: string; text: string }
   | { at: number; op: 'remove'; name: string }
   | { at: number; op: 'rename'; from: string; to: string };

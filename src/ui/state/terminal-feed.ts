@@ -21,6 +21,11 @@ export interface TerminalFeedEntry {
   exitCode: number;
   /** Which pane ran it. */
   source: 'editor';
+  /**
+   * The prompt it ran at, when not the terminal's own (the editor's Apply runs on the master in
+   * the workspace directory even while the terminal is inside a container).
+   */
+  prompt?: string;
 }
 
 export type TerminalFeedListener = (entry: TerminalFeedEntry) => void;

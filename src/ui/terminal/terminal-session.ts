@@ -331,7 +331,7 @@ export class TerminalSession {
       this.screen.write(renderChange(this.prompt.length, this.line, EMPTY_LINE, this.cols) + '\r');
     }
     const prompt = this.host.prompt();
-    this.screen.write(toTerminalText(`${prompt}${entry.command}\n`));
+    this.screen.write(toTerminalText(`${entry.prompt ?? prompt}${entry.command}\n`));
     this.writeOutput(entry.stdout + entry.stderr);
     if (this.pending.length === 0) this.prompt = prompt;
     this.tabbed = false;
