@@ -136,6 +136,70 @@ test('Apply on deployment.yml runs three httpd2 pods, and kubectl get pods agree
   expect(w.consoleErrors).toEqual([]);
 });
 
+/** The pods the graph draws in `default`, as `name status` from their accessible names. */
+async function graphPods(page: Page): Promise<string[]> {
+  return graph(page)
+    .getByRole('group', { name: /^Pod httpd2-/ })
+    .evaluateAll((els) =>
+      els.map((e) => {
+        const m = /^Pod (\S+), ([^,]+),/.exec(e.getAttribute('aria-label') ?? '');
+        return m ? `${m[1]} ${m[2]}` : '';
+      }),
+    );
+}
+
+test('editing the image and applying rolls the pods over, live in the graph', async ({ page }) => {
+  const w = watch(page);
+  await open(page);
+  await editor(page).getByRole('tab', { name: 'deployment.yml' }).click();
+  const apply = editor(page).getByRole('button', { name: /^Apply/ });
+  await apply.click();
+  await expect(editor(page).getByRole('status')).toContainText('Applied');
+  await advance(page, 60_000);
+  await expect.poll(async () => (await graphPods(page)).length).toBe(3);
+  const oldPods = await graphPods(page);
+  for (const p of oldPods) expect(p).toMatch(/ Running$/);
+  const oldHash = oldPods[0]!.split('-')[1]!;
+
+  // Line 19 is `      - image: 3199560936/httpd:v0.4`: make it v0.5.
+  const monaco = editor(page).locator('.monaco-editor');
+  await monaco.click();
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < 18; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('5');
+  await page.keyboard.press('Escape');
+  await apply.click();
+  await expect(editor(page).getByRole('status')).toContainText('1 configured, 1 unchanged');
+
+  // While virtual time runs, new pods are created and old ones terminate: a surge pod of the
+  // new ReplicaSet comes first, then the old pods go Terminating one by one.
+  const seen = new Set<string>();
+  await expect
+    .poll(
+      async () => {
+        await advance(page, 400);
+        for (const p of await graphPods(page)) {
+          const [name, status] = p.split(' ');
+          seen.add(`${name!.split('-')[1] === oldHash ? 'old' : 'new'} ${status}`);
+        }
+        return seen.has('new ContainerCreating') && seen.has('old Terminating');
+      },
+      { timeout: 30_000, intervals: [50] },
+    )
+    .toBe(true);
+  await advance(page, 120_000);
+  await expect
+    .poll(async () => {
+      const pods = await graphPods(page);
+      return pods.length === 3 && pods.every((p) => / Running$/.test(p) && !p.includes(oldHash));
+    })
+    .toBe(true);
+  expect(w.foreign).toEqual([]);
+  expect(w.consoleErrors).toEqual([]);
+});
+
 test('an invalid edit shows a problem at its line and changes nothing in the cluster', async ({
   page,
 }) => {

@@ -707,3 +707,36 @@ describe('boxes with more pods than they draw', () => {
     for (const e of g.edges) expect(drawn.has(e.target)).toBe(true);
   });
 });
+
+describe('new pod cards per build', () => {
+  it('mount at most maxNewPodCards at a time, in later builds the rest', () => {
+    const cluster = newCluster();
+    run(cluster, 'kubectl create deployment big --image=nginx:1.25 --replicas=30');
+    const build = createGraphBuilder();
+    const objects = snapshot(cluster);
+    const all = buildGraph({ objects, options: opts() }).nodes.filter((n) => n.type === 'pod');
+    const drawn: number[] = [];
+    const deferred: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const g = build({ objects, options: opts(), maxNewPodCards: 12 });
+      drawn.push(g.nodes.filter((n) => n.type === 'pod').length);
+      deferred.push(g.deferred);
+      if (g.deferred === 0) {
+        // In the end, the very graph an unlimited build draws.
+        expect(g.nodes.map((n) => [n.id, n.position])).toEqual(
+          buildGraph({ objects, options: opts() }).nodes.map((n) => [n.id, n.position]),
+        );
+        break;
+      }
+    }
+    const n = all.length;
+    expect(n).toBeGreaterThan(36);
+    expect(drawn).toEqual(drawn.map((_, i) => Math.min(12 * (i + 1), n)));
+    expect(deferred).toEqual(drawn.map((d) => n - d));
+    expect(deferred.at(-1)).toBe(0);
+    // Waiting pods have no edges yet.
+    const first = createGraphBuilder()({ objects, options: opts(), maxNewPodCards: 1 });
+    const ids = new Set(first.nodes.map((x) => x.id));
+    for (const e of first.edges) expect(ids.has(e.target)).toBe(true);
+  });
+});

@@ -15,6 +15,8 @@
  *   stable); the rest are counted on one "+N more pods" card in the next slot, with their
  *   statuses, and get no edges. A thousand pod cards are unreadable anyway, and drawing them
  *   cost the page frames of a second and more.
+ * - At most `maxNewPodCards` cards appear per build; the others keep their (empty) slots for
+ *   now, and `deferred` tells the caller to build again soon.
  * - `memory` carries the slots and the previous output between calls: a node or edge whose
  *   inputs did not change is returned as the same object, so React Flow and the memoised
  *   components skip it (a 200-pod cluster re-renders only what changed).
@@ -76,6 +78,12 @@ export interface GraphInput {
   /** Positions the user dragged, by graph id (relative to the parent box for pods). */
   positions?: Readonly<Record<string, XY>>;
   proxyMode?: string;
+  /**
+   * How many pod cards that were not drawn last time may appear in this build (default: all).
+   * The pane passes a small number and builds again while some wait (Graph.deferred): a burst
+   * of new pods then mounts over a few frames instead of in one long one.
+   */
+  maxNewPodCards?: number;
 }
 
 export interface NodeBoxData extends Record<string, unknown> {
@@ -160,6 +168,8 @@ export interface Graph {
    */
   bounds: Rect;
   memory: GraphMemory;
+  /** Pods that would have a card but wait for a later build (see GraphInput.maxNewPodCards). */
+  deferred: number;
 }
 
 /** The graph id of an object: `Kind/namespace/name` or `Kind/name`. */
@@ -175,12 +185,20 @@ export function refOfGraphId(id: string): ObjectRef | undefined {
   return undefined;
 }
 
-const idOf = (o: KObject): string =>
-  graphId({
-    kind: o.kind,
-    name: o.metadata.name ?? '',
-    ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
-  });
+/** Graph ids by object (objects are frozen; a thousand pods are looked up on every build). */
+const ids = new WeakMap<KObject, string>();
+const idOf = (o: KObject): string => {
+  let id = ids.get(o);
+  if (id === undefined) {
+    id = graphId({
+      kind: o.kind,
+      name: o.metadata.name ?? '',
+      ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+    });
+    ids.set(o, id);
+  }
+  return id;
+};
 
 const byKey = (a: KObject, b: KObject): number => {
   const an = a.metadata.namespace ?? '';
@@ -408,6 +426,8 @@ export function buildGraph(input: GraphInput, memory?: GraphMemory): Graph {
       ? { 'aria-roledescription': kind, 'aria-current': 'true' as const }
       : { 'aria-roledescription': kind };
 
+  let newCards = input.maxNewPodCards ?? Infinity;
+  let deferred = 0;
   let cursor = 0;
   const boxes: Array<{ id: string; node: KObject | undefined }> = k8sNodes.map((n) => ({
     id: idOf(n),
@@ -463,6 +483,15 @@ export function buildGraph(input: GraphInput, memory?: GraphMemory): Graph {
         overflowCount++;
         visiblePods.delete(pid);
         continue;
+      }
+      if (!memory?.nodes.has(pid)) {
+        // A card not drawn last time: it appears now if the build has room for one more.
+        if (newCards <= 0) {
+          deferred++;
+          visiblePods.delete(pid);
+          continue;
+        }
+        newCards--;
       }
       const f = flags(pid);
       out.push({
@@ -669,6 +698,7 @@ export function buildGraph(input: GraphInput, memory?: GraphMemory): Graph {
     nodes,
     edges: finalEdges,
     namespaces,
+    deferred,
     bounds: boundsOf(nodes),
     memory: {
       slots,

@@ -35,7 +35,7 @@ export interface HostOptions {
 /** Most engine units per slice (the budget is checked after every unit, too). */
 const SLICE_UNITS = 200;
 /** Real milliseconds a frame may spend running the engine. */
-const FRAME_BUDGET_MS = 10;
+const FRAME_BUDGET_MS = 6;
 /** A tab in the background (or a long pause) does not make the cluster jump by more than this. */
 const MAX_FRAME_VIRTUAL_MS = 1_000;
 /** How often (real ms) the session's virtual time is saved while nothing else happens. */
