@@ -7,6 +7,9 @@
  *    of the page's own clock (performance.now() since navigation start).
  *  - rollout-frames: frame times (requestAnimationFrame deltas in the page) during ~10 s of real
  *    time while a 200-replica Deployment rolls out (`kubectl set image`) at 1× virtual time.
+ *  - settle-frames: the same over 15 s after a 1,000-replica Deployment is applied.
+ *  Both list what each frame over 50 ms was made of (Long Animation Frames API), and start once
+ *  the page has loaded everything (Monaco, xterm).
  *
  * It builds the app, starts `vite preview` itself (through node, so killing it kills vite) and
  * stops it at the end. Debian's Chromium by default (CHROMIUM_PATH overrides, '' = Playwright's).
@@ -18,6 +21,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
+import type { KObject } from '../src/engine';
 // Brings in the `window.playground` global declaration (types only).
 import type {} from '../src/ui/host/console-api';
 
@@ -88,9 +92,74 @@ spec:
       - name: web
         image: httpd:2.4`;
 
-async function rolloutFrames(page: Page): Promise<void> {
+/**
+ * Defines `window.measureFrames(ms)` in the page: requestAnimationFrame deltas for `ms` of real
+ * time, and what each frame over 50 ms was made of (Long Animation Frames API: script time by
+ * entry point). Source text, so that nothing tsx adds to functions reaches the page.
+ */
+const MEASURE_FRAMES = `window.measureFrames = (ms) => new Promise((done) => {
+  const deltas = [];
+  const long = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration <= 50) continue;
+      const scripts = (e.scripts || []).filter((x) => x.duration >= 5)
+        .map((x) => x.invoker + ' ' + Math.round(x.duration));
+      long.push(Math.round(e.duration) + ' ms: ' + (scripts.join(', ') || 'no script'));
+    }
+  });
+  observer.observe({ type: 'long-animation-frame' });
+  const start = performance.now();
+  let last = start;
+  const tick = (t) => {
+    deltas.push(t - last);
+    last = t;
+    if (t - start < ms) requestAnimationFrame(tick);
+    else { observer.disconnect(); done({ deltas, long }); }
+  };
+  requestAnimationFrame(tick);
+});`;
+
+interface Frames {
+  deltas: number[];
+  long: string[];
+}
+
+/** Waits until the page has loaded everything (Monaco, xterm): its loading is not measured. */
+async function pageReady(page: Page): Promise<void> {
   await page.goto(BASE);
   await page.getByRole('group', { name: /^Node master, Ready/ }).waitFor({ state: 'visible' });
+  await page.locator('.monaco-editor').waitFor({ state: 'visible' });
+  await page.getByRole('textbox', { name: 'Terminal input' }).waitFor();
+  await page.evaluate(MEASURE_FRAMES);
+  await page.waitForTimeout(1000);
+}
+
+function frameFigures(f: Frames): Record<string, unknown> {
+  const d = f.deltas.slice(1).sort((a, b) => a - b);
+  const q = (x: number) => Math.round(d[Math.min(d.length - 1, Math.floor(x * d.length))] ?? 0);
+  return {
+    frames: d.length,
+    p50ms: q(0.5),
+    p95ms: q(0.95),
+    maxms: Math.round(d[d.length - 1] ?? 0),
+    over50ms: d.filter((x) => x > 50).length,
+    longFrames: f.long,
+  };
+}
+
+const phasesOf = (pods: readonly KObject[]): Record<string, number> => {
+  const phases: Record<string, number> = {};
+  for (const o of pods) {
+    const phase = (o as { status?: { phase?: string } }).status?.phase ?? '?';
+    phases[phase] = (phases[phase] ?? 0) + 1;
+  }
+  return phases;
+};
+
+/** Frame times during ~10 s of a 200-replica rollout (`kubectl set image`) at 1× virtual time. */
+async function rolloutFrames(page: Page): Promise<void> {
+  await pageReady(page);
   await page.evaluate((yaml) => {
     const p = window.playground;
     if (!p) throw new Error('window.playground is missing');
@@ -99,48 +168,19 @@ async function rolloutFrames(page: Page): Promise<void> {
   }, BIG);
   // Let the graph catch up with 200 new pods before measuring the rollout itself.
   await page.waitForTimeout(2000);
-  const r = await page.evaluate(async () => {
-    const p = window.playground;
-    if (!p) throw new Error('window.playground is missing');
-    const running = () =>
-      p
-        .list('Pod', 'default')
-        .filter((o) => (o as { status?: { phase?: string } }).status?.phase === 'Running').length;
-    const before = running();
-    const out = p.run('kubectl set image deployment/big web=httpd:2.4.59');
-    const deltas: number[] = [];
-    await new Promise<void>((done) => {
-      const start = performance.now();
-      let last = start;
-      const tick = (t: number) => {
-        deltas.push(t - last);
-        last = t;
-        if (t - start < 10_000) requestAnimationFrame(tick);
-        else done();
-      };
-      requestAnimationFrame(tick);
-    });
-    return {
-      before,
-      after: running(),
-      pods: p.list('Pod', 'default').length,
-      set: out.stdout.trim(),
-      deltas,
-    };
-  });
-  const d = r.deltas.slice(1).sort((a, b) => a - b);
-  const q = (x: number) => Math.round(d[Math.min(d.length - 1, Math.floor(x * d.length))] ?? 0);
+  const before = await page.evaluate(() => window.playground?.list('Pod', 'default') ?? []);
+  const set = await page.evaluate(
+    () => window.playground?.run('kubectl set image deployment/big web=httpd:2.4.59').stdout,
+  );
+  const frames = await page.evaluate('window.measureFrames(10000)');
+  const after = await page.evaluate(() => window.playground?.list('Pod', 'default') ?? []);
   line({
     bench: 'rollout-frames',
     replicas: 200,
-    runningBefore: r.before,
-    podsAfter10s: r.pods,
-    runningAfter10s: r.after,
-    frames: d.length,
-    p50ms: q(0.5),
-    p95ms: q(0.95),
-    maxms: Math.round(d[d.length - 1] ?? 0),
-    over50ms: d.filter((x) => x > 50).length,
+    set: set?.trim(),
+    podsBefore: phasesOf(before),
+    podsAfter10s: phasesOf(after),
+    ...frameFigures(frames as Frames),
   });
 }
 
@@ -150,46 +190,19 @@ async function rolloutFrames(page: Page): Promise<void> {
  * retrying them, as on a real cluster), measured over 15 s of real time at 1× virtual time.
  */
 async function settleFrames(page: Page): Promise<void> {
-  await page.goto(BASE);
-  await page.getByRole('group', { name: /^Node master, Ready/ }).waitFor({ state: 'visible' });
-  const r = await page.evaluate(
-    async (yaml) => {
-      const p = window.playground;
-      if (!p) throw new Error('window.playground is missing');
-      const deltas: number[] = [];
-      const apply = p.run('kubectl apply -f - <<EOF\n' + yaml + '\nEOF');
-      await new Promise<void>((done) => {
-        const start = performance.now();
-        let last = start;
-        const tick = (t: number) => {
-          deltas.push(t - last);
-          last = t;
-          if (t - start < 15_000) requestAnimationFrame(tick);
-          else done();
-        };
-        requestAnimationFrame(tick);
-      });
-      const phases: Record<string, number> = {};
-      for (const o of p.list('Pod', 'default')) {
-        const phase = (o as { status?: { phase?: string } }).status?.phase ?? '?';
-        phases[phase] = (phases[phase] ?? 0) + 1;
-      }
-      return { apply: apply.stdout.trim(), phases, deltas };
-    },
+  await pageReady(page);
+  const apply = await page.evaluate(
+    (yaml) => window.playground?.run('kubectl apply -f - <<EOF\n' + yaml + '\nEOF').stdout,
     BIG.replace('replicas: 200', 'replicas: 1000'),
   );
-  const d = r.deltas.slice(1).sort((a, b) => a - b);
-  const q = (x: number) => Math.round(d[Math.min(d.length - 1, Math.floor(x * d.length))] ?? 0);
+  const frames = await page.evaluate('window.measureFrames(15000)');
+  const after = await page.evaluate(() => window.playground?.list('Pod', 'default') ?? []);
   line({
     bench: 'settle-frames',
     replicas: 1000,
-    apply: r.apply,
-    podsAfter15s: r.phases,
-    frames: d.length,
-    p50ms: q(0.5),
-    p95ms: q(0.95),
-    maxms: Math.round(d[d.length - 1] ?? 0),
-    over50ms: d.filter((x) => x > 50).length,
+    apply: apply?.trim(),
+    podsAfter15s: phasesOf(after),
+    ...frameFigures(frames as Frames),
   });
 }
 
@@ -243,16 +256,22 @@ try {
     args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-quic'],
   });
   try {
-    const fresh = async () => {
+    // Each scenario in a page of its own, closed afterwards: a page left open keeps its cluster
+    // running and would take CPU from the next measurement.
+    const inFreshPage = async (scenario: (page: Page) => Promise<void>) => {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
       // tsx compiles with keepNames: functions passed to page.evaluate call `__name(...)`.
       await ctx.addInitScript('globalThis.__name = (f) => f;');
-      return ctx.newPage();
+      try {
+        await scenario(await ctx.newPage());
+      } finally {
+        await ctx.close();
+      }
     };
-    await graphInteractive(await fresh());
-    await rolloutFrames(await fresh());
-    await settleFrames(await fresh());
-    if (screenshotPath) await screenshot(await fresh(), screenshotPath);
+    await inFreshPage(graphInteractive);
+    await inFreshPage(rolloutFrames);
+    await inFreshPage(settleFrames);
+    if (screenshotPath) await inFreshPage((page) => screenshot(page, screenshotPath));
   } finally {
     await browser.close();
   }
