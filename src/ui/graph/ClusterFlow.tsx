@@ -28,7 +28,7 @@ import { GraphToolbar } from './GraphToolbar';
 import { LaneEdge } from './LaneEdge';
 import { NodeBox } from './NodeBox';
 import { OverflowCard } from './OverflowCard';
-import { PodCard } from './PodCard';
+import { CompactZoomClass, PodCard } from './PodCard';
 import { ServiceCard } from './ServiceCard';
 import { WorkloadCard } from './WorkloadCard';
 import './graph.css';
@@ -231,6 +231,7 @@ function Flow() {
           maxZoom={2}
           ariaLabelConfig={ARIA_LABELS}
         >
+          <CompactZoomClass />
           <Background variant={BackgroundVariant.Dots} gap={24} size={1.2} />
           {!autoFit && (
             <MiniMap<GraphNode>

@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useEffect } from 'react';
 import { Handle, Position, useStore } from '@xyflow/react';
 import type { NodeProps, ReactFlowState } from '@xyflow/react';
 import { OWNER_HANDLE } from './graph-model';
@@ -9,25 +9,35 @@ import { splitName } from './views';
 /**
  * Below this zoom a card's text would be a few pixels tall: pods turn into tiles showing their
  * status by colour and icon only (their accessible names stay whole). Drawing hundreds of
- * unreadable text lines is most of what a large cluster costs to render.
+ * unreadable text lines is most of what a large cluster costs to render. The switch is a class
+ * on the graph (CompactZoomClass), not a prop: crossing the threshold while a burst of pods
+ * makes the boxes grow restyles the cards instead of re-rendering every one of them.
  */
 export const COMPACT_ZOOM = 0.4;
 const isCompact = (s: ReactFlowState): boolean => s.transform[2] < COMPACT_ZOOM;
 
+/** Puts `k8s-compact` on the graph's root element while the zoom is below COMPACT_ZOOM. */
+export function CompactZoomClass() {
+  const compact = useStore(isCompact);
+  const root = useStore((s) => s.domNode);
+  useEffect(() => {
+    root?.classList.toggle('k8s-compact', compact);
+  }, [root, compact]);
+  return null;
+}
+
 /** A pod inside its node box: name, kubectl STATUS (colour + icon + text), READY, IP, containers. */
 export const PodCard = memo(function PodCard({ data, selected }: NodeProps<PodCardNode>) {
-  const compact = useStore(isCompact);
   const v = data.view;
   const cls = [
     'k8s-card',
     'k8s-pod',
     `tone-${v.tone}`,
-    compact ? 'compact' : '',
     selected ? 'is-selected' : '',
     data.focused ? 'is-focused' : '',
   ].join(' ');
-  const handle = (
-    <>
+  return (
+    <div className={cls} title={`${v.namespace}/${v.name}`}>
       <Handle type="target" position={Position.Left} isConnectable={false} className="k8s-handle" />
       <Handle
         type="target"
@@ -36,19 +46,9 @@ export const PodCard = memo(function PodCard({ data, selected }: NodeProps<PodCa
         isConnectable={false}
         className="k8s-handle"
       />
-    </>
-  );
-  if (compact) {
-    return (
-      <div className={cls}>
-        {handle}
+      <span className="k8s-pod-tile">
         <StatusIcon tone={v.tone} status={v.status} />
-      </div>
-    );
-  }
-  return (
-    <div className={cls} title={`${v.namespace}/${v.name}`}>
-      {handle}
+      </span>
       <NameLine name={v.name} />
       <div className="k8s-pod-status">
         <StatusIcon tone={v.tone} status={v.status} />
