@@ -81,6 +81,9 @@ function hostPrompt(node: string, cwd: string): string {
   return `[root@${node} ${cwd === HOME ? '~' : basename(cwd)}]# `;
 }
 
+/** An input that is one `sleep` command and nothing else (see Shell.deferSleep). */
+const LONE_SLEEP = /^\s*sleep(?:[ \t]+[^\s;&|<>()$`'"\\]+)+[ \t]*\n*$/;
+
 /** Engine units the cluster may run at once around a command (see Shell.run). */
 const REACT_UNITS = 250;
 
@@ -152,10 +155,30 @@ export class Shell {
    */
   run(input: string): CommandResult {
     this.cluster.advance(0, REACT_UNITS, this.yieldNow);
-    const r = this.runInput(input);
+    // A lone `sleep` on a node's shell, at a host that plays it (deferSleep): the tool checks
+    // its arguments and answers as ever, and the time it would let pass is handed back.
+    const slept =
+      this.deferSleep && !this.session && LONE_SLEEP.test(input) ? { ms: 0 } : undefined;
+    this.sleeping = slept;
+    let r: CommandResult;
+    try {
+      r = this.runInput(input);
+    } finally {
+      this.sleeping = undefined;
+    }
+    if (slept && slept.ms > 0) r = { ...r, sleepMs: slept.ms };
     this.cluster.advance(0, REACT_UNITS, this.yieldNow);
     return r;
   }
+
+  /**
+   * Set by a host that plays a lone `sleep N` as a visible fast-forward (the page): run() then
+   * returns the time in `sleepMs` instead of letting it pass. Unset (scripts, tests), sleep
+   * lets the time pass at once.
+   */
+  deferSleep = false;
+  /** While a deferred sleep runs: the time it asked for. */
+  private sleeping: { ms: number } | undefined;
 
   /**
    * Run one input as a fresh root login on the control-plane node would, in the workspace
@@ -329,7 +352,8 @@ export class Shell {
       cwd: () => frame.cwd,
       now: () => this.cluster.now(),
       advance: (ms) => {
-        this.cluster.advance(ms);
+        if (this.sleeping) this.sleeping.ms += ms;
+        else this.cluster.advance(ms);
       },
       hostname: () => frame.node,
       environment: () =>

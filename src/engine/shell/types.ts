@@ -7,6 +7,12 @@ export interface CommandResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /**
+   * Virtual time the command asked to pass that has not passed yet: a lone `sleep N` typed at a
+   * host that plays it as a visible fast-forward (Shell.deferSleep). The host lets it pass
+   * before the next prompt.
+   */
+  sleepMs?: number;
 }
 
 export const ok = (stdout = ''): CommandResult => ({ stdout, stderr: '', exitCode: 0 });

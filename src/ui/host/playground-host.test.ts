@@ -101,3 +101,93 @@ describe('PlaygroundHost sessions', () => {
     expect(a.cluster.workspace.list()).toEqual(['web.yml']);
   });
 });
+
+describe('sleep at the terminal plays as a fast-forward', () => {
+  /** requestAnimationFrame driven by hand: each frame() is 16 ms later. */
+  function frames() {
+    let t = 0;
+    let queued: ((t: number) => void) | undefined;
+    const g = globalThis as unknown as Record<string, unknown>;
+    const saved = { raf: g.requestAnimationFrame, caf: g.cancelAnimationFrame };
+    g.requestAnimationFrame = (cb: (t: number) => void) => {
+      queued = cb;
+      return 1;
+    };
+    g.cancelAnimationFrame = () => {
+      queued = undefined;
+    };
+    return {
+      frame() {
+        t += 16;
+        const cb = queued;
+        queued = undefined;
+        cb?.(t);
+      },
+      restore() {
+        g.requestAnimationFrame = saved.raf;
+        g.cancelAnimationFrame = saved.caf;
+      },
+    };
+  }
+
+  it('a lone sleep comes back at once with the time to play, which the frames let pass', async () => {
+    const f = frames();
+    try {
+      const host = new PlaygroundHost({ files: FILES });
+      host.start();
+      const start = host.cluster.now();
+      const r = host.run('sleep 60');
+      expect(r).toEqual({ stdout: '', stderr: '', exitCode: 0, sleepMs: 60_000 });
+      expect(host.cluster.now()).toBe(start);
+      let done = false;
+      void host.fastForward(r.sleepMs!).then(() => (done = true));
+      let n = 0;
+      while (!done && n < 1_000) {
+        f.frame();
+        n++;
+        await Promise.resolve();
+      }
+      expect(done).toBe(true);
+      expect(host.cluster.now()).toBe(start + 60_000);
+      // About FAST_FORWARD_MS (1.5 s) of frames, whatever the length of the sleep.
+      expect(n).toBeGreaterThan(80);
+      expect(n).toBeLessThan(110);
+      // Not lone: the time passes inside the command, as in scripts.
+      expect(host.run('sleep 5; date +%s').sleepMs).toBeUndefined();
+      expect(host.cluster.now()).toBe(start + 65_000);
+      expect(host.run('sleep x')).toMatchObject({ exitCode: 1 });
+      host.stop();
+    } finally {
+      f.restore();
+    }
+  });
+
+  it('Ctrl+C stops it where it is, and a reload replays the time that passed', async () => {
+    const f = frames();
+    try {
+      const storage = memoryStorage();
+      const a = new PlaygroundHost({ files: FILES, storage });
+      a.start();
+      a.run('kubectl apply -f web.yml');
+      const start = a.cluster.now();
+      const r = a.run('sleep 300');
+      let done = false;
+      void a.fastForward(r.sleepMs!).then(() => (done = true));
+      for (let i = 0; i < 20; i++) f.frame();
+      a.interruptFastForward();
+      await Promise.resolve();
+      expect(done).toBe(true);
+      const passed = a.cluster.now() - start;
+      expect(passed).toBeGreaterThan(0);
+      expect(passed).toBeLessThan(300_000);
+      for (let i = 0; i < 3; i++) f.frame(); // back to 1 s per second
+      expect(a.cluster.now() - start - passed).toBeLessThan(100);
+      a.stop();
+      a.save();
+      const b = new PlaygroundHost({ files: FILES, storage });
+      expect(fingerprint(b)).toBe(fingerprint(a));
+    } finally {
+      f.restore();
+    }
+  });
+});

@@ -38,6 +38,8 @@ const SLICE_UNITS = 200;
 const FRAME_BUDGET_MS = 6;
 /** A tab in the background (or a long pause) does not make the cluster jump by more than this. */
 const MAX_FRAME_VIRTUAL_MS = 1_000;
+/** Real time a `sleep N` typed at the terminal takes to play, whatever N (engine permitting). */
+const FAST_FORWARD_MS = 1_500;
 /** How often (real ms) the session's virtual time is saved while nothing else happens. */
 const SAVE_EVERY_MS = 5_000;
 
@@ -73,6 +75,10 @@ export class PlaygroundHost {
   private replaying = false;
   /** Change sets held back while a frame runs the engine, emitted together at its end. */
   private held: ChangeSet[] | undefined;
+  /** The log entry of the last deferred `sleep`, and when its time began to pass. */
+  private sleepEntry: { entry: LogEntry & { op: 'run' }; from: number } | undefined;
+  /** A `sleep` being played: until when, how fast (virtual ms per real ms), who waits. */
+  private forward: { until: number; rate: number; done: () => void } | undefined;
 
   constructor(private readonly options: HostOptions = {}) {
     this.seed = options.seed ?? 1;
@@ -166,8 +172,16 @@ export class PlaygroundHost {
       this.frame = requestAnimationFrame(tick);
       const dt = this.lastFrameAt === undefined ? 0 : t - this.lastFrameAt;
       this.lastFrameAt = t;
-      if (!this.paused) this.owedMs = Math.min(this.owedMs + dt * this.speed, MAX_FRAME_VIRTUAL_MS);
+      const ff = this.forward;
+      if (ff) {
+        // Fast-forward (paused or not): never past the sleep's end.
+        const left = ff.until - this.cluster.now();
+        this.owedMs = Math.min(this.owedMs + dt * Math.max(ff.rate, this.speed), left);
+      } else if (!this.paused) {
+        this.owedMs = Math.min(this.owedMs + dt * this.speed, MAX_FRAME_VIRTUAL_MS);
+      }
       this.runFor(FRAME_BUDGET_MS);
+      if (ff && this.cluster.now() >= ff.until) this.finishFastForward();
       const now = this.cluster.now();
       for (const l of this.timeListeners) l(now);
       if (t - this.lastSavedAt > SAVE_EVERY_MS) {
@@ -207,9 +221,63 @@ export class PlaygroundHost {
     }
   }
 
-  /** Run one input (a line, or several lines of a heredoc) at the terminal's prompt. */
+  /**
+   * Run one input (a line, or several lines of a heredoc) at the terminal's prompt. A lone
+   * `sleep N` comes back with `sleepMs`: pass it to fastForward, which plays the time.
+   */
   run(input: string): CommandResult {
-    return this.logged({ at: this.cluster.now(), op: 'run', input }, (shell) => shell.run(input));
+    const entry: LogEntry = { at: this.cluster.now(), op: 'run', input };
+    const r = this.logged(entry, (shell) => {
+      shell.deferSleep = true;
+      try {
+        return shell.run(input);
+      } finally {
+        shell.deferSleep = false;
+      }
+    });
+    if (r.sleepMs) this.sleepEntry = { entry, from: this.cluster.now() };
+    return r;
+  }
+
+  /**
+   * Let `ms` of virtual time pass as a visible fast-forward, in about FAST_FORWARD_MS of real
+   * time (longer if the engine cannot keep up): the page's `sleep N`. Resolves when the time
+   * has passed, or at once when the frames are not running (then the time passes at once).
+   * (A reload replays the `sleep` command, which lets the whole time pass.)
+   */
+  fastForward(ms: number): Promise<void> {
+    this.finishFastForward();
+    const until = this.cluster.now() + ms;
+    if (this.frame === undefined) {
+      this.cluster.advance(ms);
+      return Promise.resolve();
+    }
+    return new Promise((done) => {
+      this.forward = { until, rate: ms / FAST_FORWARD_MS, done };
+    });
+  }
+
+  /**
+   * Stop a fast-forward where it is (Ctrl+C during `sleep`). The logged `sleep` becomes the time
+   * that did pass, so that a reload replays the session as it happened.
+   */
+  interruptFastForward(): void {
+    const s = this.sleepEntry;
+    if (this.forward && s) {
+      const passed = (this.cluster.now() - s.from) / 1000;
+      s.entry.input = `sleep ${Number(passed.toFixed(3))}`;
+      this.save();
+    }
+    this.sleepEntry = undefined;
+    this.finishFastForward();
+  }
+
+  private finishFastForward(): void {
+    const ff = this.forward;
+    if (!ff) return;
+    this.forward = undefined;
+    this.owedMs = 0;
+    ff.done();
   }
 
   /**
@@ -252,6 +320,7 @@ export class PlaygroundHost {
     this.options.storage?.removeItem(SESSION_KEY);
     this.seed = this.options.seed ?? 1;
     this.baseFiles = { ...(this.options.files ?? LESSON_FILES) };
+    this.finishFastForward();
     this.begin();
     this.owedMs = 0;
     this.emit(undefined);

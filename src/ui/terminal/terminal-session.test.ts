@@ -41,6 +41,18 @@ describe('TerminalSession', () => {
     );
   });
 
+  it('sleep N: the prompt comes back once the host has played the time', async () => {
+    const { host, screen, session } = setup();
+    const start = host.cluster.now();
+    session.input('sleep 10\r');
+    expect(screen.tail('sleep 10')).toBe(`${PROMPT}sleep 10`);
+    type(session, 'ls'); // dropped while sleeping, as a terminal would not echo it either
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(host.cluster.now()).toBe(start + 10_000);
+    expect(screen.tail('sleep 10')).toBe(`${PROMPT}sleep 10\n${PROMPT.trimEnd()}`);
+  });
+
   it('shows stderr too', () => {
     const { screen, session } = setup();
     session.input('kubectl get pod nope\r');

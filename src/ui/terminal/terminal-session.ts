@@ -60,6 +60,10 @@ export interface ShellHost {
   run(input: string): CommandResult;
   prompt(): string;
   needsMoreInput(input: string): boolean;
+  /** Plays a `sleep`'s time (CommandResult.sleepMs); resolves when it has passed. */
+  fastForward(ms: number): Promise<void>;
+  /** Ctrl+C during that: stop where it is. */
+  interruptFastForward(): void;
 }
 
 const CONTINUATION = '> ';
@@ -100,6 +104,10 @@ export class TerminalSession {
   private tabbed = false;
   /** Candidates waiting for `Display all N possibilities? (y or n)`. */
   private asking: string[] | undefined;
+  /** A `sleep` is playing (the prompt returns when its time has passed). */
+  private sleeping = false;
+  /** Bumped by restart(): a sleep that ends after it prints nothing. */
+  private generation = 0;
   /** History of container shells (`kubectl exec -it … sh`), by prompt: bash keeps the node's. */
   private readonly containerHistory = new Map<string, string[]>();
 
@@ -116,6 +124,8 @@ export class TerminalSession {
 
   /** The cluster was replaced (Reset): a clean screen, as if the terminal had just opened. */
   restart(): void {
+    this.generation++;
+    this.sleeping = false;
     this.line = EMPTY_LINE;
     this.pending = [];
     this.tabbed = false;
@@ -140,6 +150,15 @@ export class TerminalSession {
   }
 
   private key(k: EditorKey): void {
+    if (this.sleeping) {
+      // Like a terminal running `sleep`: only Ctrl+C does anything (typed keys are dropped).
+      if (k.type === 'interrupt') {
+        this.screen.write('^C\r\n');
+        this.sleeping = false;
+        this.host.interruptFastForward();
+      }
+      return;
+    }
     if (this.asking) {
       this.answerQuery(k);
       return;
@@ -216,6 +235,18 @@ export class TerminalSession {
     }
     const r = this.host.run(text);
     this.writeOutput(r.stdout + r.stderr);
+    if (r.sleepMs) {
+      // `sleep N`: the cluster fast-forwards N seconds in view; the prompt comes back after.
+      this.sleeping = true;
+      const generation = this.generation;
+      void this.host.fastForward(r.sleepMs).then(() => {
+        if (generation !== this.generation) return; // the terminal was restarted meanwhile
+        this.sleeping = false;
+        this.prompt = this.host.prompt();
+        this.screen.write(renderFull(this.prompt, this.line, this.cols));
+      });
+      return;
+    }
     this.prompt = this.host.prompt();
     this.screen.write(this.prompt);
   }
@@ -320,6 +351,12 @@ export class TerminalSession {
    * its output, and a fresh prompt with the partly typed line as it was.
    */
   showExternal(entry: TerminalFeedEntry): void {
+    if (this.sleeping) {
+      // No prompt on screen (a sleep is playing): the command and its output, on their own.
+      this.screen.write(toTerminalText(`${entry.prompt ?? this.prompt}${entry.command}\n`));
+      this.writeOutput(entry.stdout + entry.stderr);
+      return;
+    }
     if (this.asking) {
       this.asking = undefined;
       this.screen.write('\r\n');
