@@ -31,3 +31,7 @@ export type {
   SchedulingDecision,
 } from './controllers/scheduler/decisions';
 export { loadExplainSchema } from './kubectl/explain-schema';
+// The data plane: per-node kube-proxy state and the playground's settings (proxy mode, cloud LB).
+export { dataplaneOf } from './network/dataplane';
+export type { Dataplane, NodeDataplane, PlaygroundSettings } from './network/dataplane';
+export type { ProxyMode } from './network/model';

@@ -18,7 +18,9 @@ import {
 import type { EdgeTypes, NodeChange, NodeTypes, ReactFlowState } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
 import '@xyflow/react/dist/style.css';
+import { usePlayground } from '../host/context';
 import { useClusterStore } from '../state/cluster-store';
+import { usePlaygroundSettings } from '../state/playground-settings';
 import type { ObjectsByKind } from '../state/cluster-store';
 import { useEditorFocus } from '../state/editor-focus';
 import { createGraphBuilder, graphId, refOfGraphId, stalePodPositions } from './graph-model';
@@ -116,6 +118,7 @@ function Flow() {
       collapseSystem: s.collapseSystem,
     })),
   );
+  const { proxyMode } = usePlaygroundSettings(usePlayground());
   const [build] = useState(createGraphBuilder);
   // Bumped to build again while new pod cards wait their turn (MAX_NEW_CARDS per build).
   const [round, setRound] = useState(0);
@@ -127,11 +130,23 @@ function Flow() {
         selected,
         focused,
         positions,
+        proxyMode,
         maxNewPodCards: MAX_NEW_CARDS,
       }),
     // `round` is not read by the build: it asks for another one with the same inputs.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [build, objects, namespace, showOwnership, collapseSystem, selected, focused, positions, round],
+    [
+      build,
+      objects,
+      namespace,
+      showOwnership,
+      collapseSystem,
+      selected,
+      focused,
+      positions,
+      proxyMode,
+      round,
+    ],
   );
   useEffect(() => {
     if (graph.deferred === 0) return;

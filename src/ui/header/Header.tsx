@@ -2,7 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import { usePlayground } from '../host/context';
 import { useGraphStore } from '../graph/graph-store';
 import { useClusterStore } from '../state/cluster-store';
+import { usePlaygroundSettings } from '../state/playground-settings';
+import { publishToTerminal } from '../state/terminal-feed';
 import './header.css';
+
+const PROXY_MODES = ['iptables', 'ipvs', 'userspace'] as const;
 
 const SPEEDS = [0.5, 1, 2, 5, 10];
 const THEME_KEY = 'k8s-playground/theme';
@@ -31,6 +35,20 @@ export function Header() {
   const [speed, setSpeed] = useState(host.speed);
   const [confirming, setConfirming] = useState(false);
   const help = useRef<HTMLDialogElement>(null);
+  const settings = usePlaygroundSettings(host);
+  /**
+   * The settings controls run the `playground` command on the master, as a learner would type
+   * it: the terminal shows it, and the session log replays it after a reload.
+   */
+  const runSetting = (command: string) => {
+    const result = host.runOnMaster(command);
+    publishToTerminal({
+      command,
+      ...result,
+      source: 'header',
+      prompt: host.cluster.shell.masterPrompt(),
+    });
+  };
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -76,6 +94,29 @@ export function Header() {
                 </option>
               ))}
             </select>
+          </label>
+        </div>
+        <div className="network-controls" role="group" aria-label="Networking">
+          <label>
+            Proxy mode{' '}
+            <select
+              value={settings.proxyMode}
+              onChange={(e) => runSetting(`playground proxy-mode ${e.target.value}`)}
+            >
+              {PROXY_MODES.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={settings.cloudLB}
+              onChange={(e) => runSetting(`playground cloud-lb ${e.target.checked ? 'on' : 'off'}`)}
+            />{' '}
+            Cloud LB
           </label>
         </div>
         {confirming ? (
