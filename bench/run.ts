@@ -5,6 +5,8 @@
  *    Budget: 3 s on a 2-core machine.
  *  - deployments-1k: the same at 1/10 the size (100 × 10 on 10 nodes), so the growth is visible.
  *  - growth: time(10k) / time(1k). Budget: ≤ 12 for 10× the work.
+ *  - iptables-full-sync / iptables-partial-sync / iptables-save-print: kube-proxy's iptables
+ *    mode for 1,000 services × 10 endpoints on one node (bench/network.ts; budgets 200 ms, 5 ms).
  *
  * The scenario (bench/scenario.ts) runs in two runtimes, each line saying which:
  *  - **chromium**: headless Chromium (Debian's /usr/bin/chromium, or CHROMIUM_PATH), the runtime the
@@ -30,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { buildSync } from 'esbuild';
 import { chromium } from '@playwright/test';
+import { iptablesFigures } from './network';
 import type * as Scenario from './scenario';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -158,3 +161,5 @@ for (const runtime of runtimes) {
   else if (runtime === 'node') await inNode();
   else throw new Error(`unknown --runtime ${runtime} (chromium or node)`);
 }
+// kube-proxy's iptables mode (bench/network.ts), in Node on the tsx-compiled sources.
+if (only === undefined) for (const f of iptablesFigures()) console.log(JSON.stringify(f));

@@ -35,3 +35,13 @@ export { loadExplainSchema } from './kubectl/explain-schema';
 export { dataplaneOf } from './network/dataplane';
 export type { Dataplane, NodeDataplane, PlaygroundSettings } from './network/dataplane';
 export type { ProxyMode } from './network/model';
+// Node tools that register themselves when loaded (the shell's `ip`, `playground`).
+import './network/ip-tool';
+import './network/playground-command';
+import './network/kube-proxy/ipvs-tools';
+import './network/netfilter/tools';
+import './network/trace/tools';
+// Requests and their traces (the hops the UI animates).
+export { sendRequest } from './network/trace/request';
+export { lastTraces } from './network/trace/tools';
+export type { Trace, Hop } from './network/trace/trace';

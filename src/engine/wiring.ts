@@ -23,6 +23,8 @@ import { startServiceAccountsController } from './controllers/serviceaccount';
 import { startRootCACertPublisher } from './controllers/root-ca-publisher';
 import { startNodeLifecycleController } from './controllers/node-lifecycle';
 import { startNodeHeartbeats } from './controllers/node-status';
+import { startCloudController } from './network/cloud-controller';
+import { startKubeProxies } from './network/kube-proxy/kube-proxy';
 
 /** API server registry strategies: defaulting, validation, allocation, graceful deletion. */
 export const STRATEGY_INSTALLERS: ReadonlyArray<(ctx: ClusterContext) => void> = [
@@ -51,4 +53,6 @@ export const CONTROLLER_STARTERS: ReadonlyArray<(ctx: ClusterContext) => void> =
   startDaemonSetController,
   startNodeLifecycleController,
   startNodeHeartbeats,
+  startCloudController,
+  startKubeProxies,
 ];

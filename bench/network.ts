@@ -1,0 +1,158 @@
+/**
+ * kube-proxy iptables-mode figures (JSON-able objects; `npm run bench` prints them as lines):
+ *
+ *  - iptables-full-sync: syncProxyRules for 1,000 Services × 10 endpoints on one node, from
+ *    scratch (what a node's kube-proxy does at start). Budget 200 ms.
+ *  - iptables-partial-sync: the same proxier's next sync after one endpoint of one Service
+ *    changed (kubectl scale, a pod turning unready). Budget 5 ms: the service's own chains are
+ *    rebuilt, every other service's chains are reused, the top-level chains are rewritten.
+ *  - iptables-save-print: printing the resulting nat table as iptables-save does.
+ *
+ * 10,000 endpoints put kube-proxy in large-cluster mode (no per-endpoint comments), as upstream.
+ * Bench code, not engine code: it may use performance.now(). Each figure is the median of
+ * several runs after a warm-up (the partial sync's over 10 syncs per run), each after a full GC
+ * when the runtime exposes one (`npm run bench` runs with --expose-gc).
+ */
+import { performance } from 'node:perf_hooks';
+import { IptablesProxier, syncProxyRules } from '../src/engine/network/kube-proxy/iptables';
+import { iptablesSave } from '../src/engine/network/netfilter/iptables-save';
+import type { ProxyEndpoint, ProxyInput, ServicePortInfo } from '../src/engine/network/model';
+
+const SERVICES = 1000;
+const ENDPOINTS = 10;
+const FULL_BUDGET_MS = 200;
+const PARTIAL_BUDGET_MS = 5;
+
+function endpoint(svc: number, i: number): ProxyEndpoint {
+  const n = svc * ENDPOINTS + i;
+  return {
+    ip: `10.244.${(n >> 8) & 255}.${n & 255}`,
+    port: 8080,
+    ready: true,
+    serving: true,
+    terminating: false,
+    nodeName: `node${(n % 100) + 1}`,
+  };
+}
+
+function servicePort(s: number, endpoints: ProxyEndpoint[]): ServicePortInfo {
+  const name = `app-${String(s).padStart(4, '0')}`;
+  return {
+    namespace: 'default',
+    name,
+    portName: 'http',
+    svcPortName: `default/${name}:http`,
+    protocol: 'tcp',
+    type: s % 10 === 0 ? 'NodePort' : 'ClusterIP',
+    clusterIP: `10.${96 + (s >> 16)}.${(s >> 8) & 255}.${s & 255}`,
+    port: 80,
+    nodePort: s % 10 === 0 ? 30000 + s : 0,
+    externalIPs: [],
+    loadBalancerIPs: [],
+    loadBalancerSourceRanges: [],
+    externalPolicyLocal: false,
+    internalPolicyLocal: false,
+    healthCheckNodePort: 0,
+    endpoints: endpoints.sort((a, b) => (`${a.ip}:${a.port}` < `${b.ip}:${b.port}` ? -1 : 1)),
+  };
+}
+
+function input(services: ServicePortInfo[]): ProxyInput {
+  return {
+    node: { name: 'node1', ip: '192.168.100.11', podCIDR: '10.244.1.0/24' },
+    clusterCIDR: '10.244.0.0/16',
+    services,
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const round = (ms: number): number => Math.round(ms * 100) / 100;
+
+/** The figures, one object per measurement. */
+export function iptablesFigures(runs = 5): object[] {
+  const services = Array.from({ length: SERVICES }, (_, s) =>
+    servicePort(
+      s,
+      Array.from({ length: ENDPOINTS }, (_, i) => endpoint(s, i)),
+    ),
+  );
+  const base = input(services);
+  // One endpoint of one service replaced (a pod rescheduled elsewhere).
+  const changedSvc = services[SERVICES >> 1]!;
+  const changed = input(
+    services.map((s) =>
+      s === changedSvc
+        ? servicePort(SERVICES >> 1, [...s.endpoints.slice(1), endpoint(SERVICES + 7, 3)])
+        : s,
+    ),
+  );
+
+  const gc = (globalThis as { gc?: () => void }).gc;
+  syncProxyRules(base); // warm-up
+  const full: number[] = [];
+  const partial: number[] = [];
+  const printing: number[] = [];
+  let changedServices = 0;
+  let rules = 0;
+  for (let r = 0; r < runs; r++) {
+    gc?.();
+    const proxier = new IptablesProxier();
+    let t0 = performance.now();
+    const { tables } = proxier.sync(base);
+    full.push(performance.now() - t0);
+
+    // Partial syncs, back and forth: each rewrites the one service whose endpoint changed.
+    gc?.();
+    for (let k = 0; k < 10; k++) {
+      t0 = performance.now();
+      changedServices = proxier.sync(k % 2 === 0 ? changed : base).changedServices;
+      partial.push(performance.now() - t0);
+    }
+
+    gc?.();
+    t0 = performance.now();
+    const text = iptablesSave(tables, undefined, {
+      table: 'nat',
+      date: 'Mon Jun  3 08:00:00 2024',
+    });
+    printing.push(performance.now() - t0);
+    rules = text.split('\n').filter((l) => l.startsWith('-A ')).length;
+  }
+  const fullMs = round(median(full));
+  const partialMs = round(median(partial));
+  return [
+    {
+      bench: 'iptables-full-sync',
+      services: SERVICES,
+      endpointsPerService: ENDPOINTS,
+      natRules: rules,
+      totalMs: fullMs,
+      runsMs: full.map(round),
+      budgetMs: FULL_BUDGET_MS,
+      withinBudget: fullMs <= FULL_BUDGET_MS,
+    },
+    {
+      bench: 'iptables-partial-sync',
+      changedServices,
+      totalMs: partialMs,
+      syncs: partial.length,
+      budgetMs: PARTIAL_BUDGET_MS,
+      withinBudget: partialMs <= PARTIAL_BUDGET_MS,
+    },
+    {
+      bench: 'iptables-save-print',
+      natRules: rules,
+      totalMs: round(median(printing)),
+      runsMs: printing.map(round),
+    },
+  ];
+}
+
+// `npx tsx bench/network.ts` prints the figures on their own.
+if (process.argv[1]?.endsWith('network.ts')) {
+  for (const f of iptablesFigures()) console.log(JSON.stringify(f));
+}

@@ -1,0 +1,1502 @@
+/**
+ * One HTTP request through the simulated cluster, packet by packet: `sendRequest(ctx, …)` walks
+ * the connection's first packet (the SYN) from the client through every node it crosses — each
+ * node's netfilter hooks as kube-proxy programmed them (nat and filter, every matched rule a
+ * hop), the routing table (cni0, flannel.1, eth0), the proxy itself in userspace and ipvs modes —
+ * to the socket that accepts it, lets that server answer (answer.ts), and brings the reply back
+ * through conntrack, which undoes every NAT on the way. The result is a Trace (trace.ts).
+ *
+ * What it models, per proxy mode (`dataplaneOf(ctx).settings.proxyMode`, as each node's kube-proxy
+ * last programmed it):
+ *  - iptables: the evaluator's natPass on each node (PREROUTING for packets arriving from a pod or
+ *    another node, OUTPUT for the node's own; the random DNAT of KUBE-SVC/KUBE-SEP; REJECT →
+ *    refused; DROP → the SYN is lost and the client times out; MASQUERADE → the source becomes the
+ *    address of the interface the packet leaves by: 10.244.N.1 out cni0, 10.244.N.0 out
+ *    flannel.1, the node IP out eth0, as on a real flannel node);
+ *  - userspace: the REDIRECT to the proxy's port, then a `kube-proxy` hop: the proxy picks a
+ *    backend round-robin and dials it with UserspaceProxier.tryConnectEndpoints (250/500/1000/
+ *    2000 ms), each dial walked as a connection from the node (so the backend sees the node's
+ *    address, never the client's); a refused or unanswered dial costs its time and moves on;
+ *  - ipvs: the service IP is local (kube-ipvs0), so after PREROUTING and INPUT the packet meets
+ *    IPVS, whose scheduler (rr) picks a real server and rewrites the destination (Masq); it then
+ *    leaves through OUTPUT and POSTROUTING, where KUBE-POSTROUTING masquerades marked traffic.
+ *    One conntrack entry holds both translations (net.ipv4.vs.conntrack=1, as kube-proxy sets).
+ * Clients: a pod (its eth0 → veth → its node's cni0, i.e. forwarded traffic), a node (OUTPUT;
+ * the source address is the one the route to the destination prefers), a laptop on the node
+ * network (192.168.100.50: NodePorts, externalIPs), or an internet client (198.51.100.23) in
+ * front of a LoadBalancer IP: the cloud load balancer health-checks the nodes (with
+ * externalTrafficPolicy Local, only nodes with local endpoints pass) and forwards round-robin to
+ * the NodePort of one of them, keeping the client's address.
+ *
+ * Faults: pod annotation `playground/fault` = `refuse` (nothing listens: RST), `freeze` (every
+ * packet to the pod is dropped), `hang` (the connection is accepted, nothing is ever answered);
+ * node annotation `playground/fault=down` (the machine is off: packets to it are lost).
+ *
+ * Time: every hop costs virtual time (0.1 ms on a machine, 0.5 ms on a wire); a lost SYN costs
+ * the connect timeout — the client's (`connectTimeoutMs`, `timeoutMs`), or the kernel's when the
+ * client sets none: Linux gives up after its 6 SYN retries, about 130 s (modelled as exactly
+ * 130 000 ms); an address nobody answers ARP for fails with "No route to host" after 3 s (three
+ * ARP probes). A server that accepts and never answers is waited for `timeoutMs`; with none, a
+ * real curl would wait forever — the playground stops waiting after 5 minutes, as a learner would
+ * press Ctrl-C. sendRequest never moves the cluster's clock: the caller lets `durationMs` pass.
+ *
+ * State kept per node beside the cluster: the conntrack table and `-m recent` lists
+ * (nodeNetfilterState), a source-port counter (32768 upwards), the `network/<node>` random stream
+ * for `-m statistic` and `--random-fully`; per cluster, the load balancer's round-robin position.
+ *
+ * Simplified, and why: only the SYN and the first reply packet are walked (data packets follow the
+ * same conntrack entries); the reply is translated by conntrack lookups on the nodes the SYN
+ * crossed, without walking their filter rules; no ICMP errors other than the refusals, no MTU, no
+ * TCP retransmission timing beyond the connect timeout; the routers outside the cluster are one
+ * rule: external IPs that are no node's address reach the first worker node.
+ */
+import type { Node, Pod, Service } from 'kubernetes-types/core/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+import type { KObject } from '../../api/types';
+import type { ClusterContext } from '../../context';
+import { ensurePodNodeIndex } from '../../controllers/kubelet/kubelet';
+import type { Rng } from '../../sim/rng';
+import { listeningPort } from '../../workloads/behaviour';
+import { runningContainer } from '../../shell/container/target';
+import type { ContainerEnv } from '../../shell/container/target';
+import { podHostname } from '../../shell/container/pod-files';
+import type { Dataplane, NodeDataplane } from '../dataplane';
+import { dataplaneOf } from '../dataplane';
+import { netNodeOf, netNodes, nodeInterfaces, routeLookup, vethNameOf } from '../interfaces';
+import type { RouteLookup } from '../interfaces';
+import type { Rule, Tables, TableName, VirtualServer } from '../model';
+import { MASQ_MARK } from '../model';
+import type { ConntrackEntry, CtState, Tuple } from '../netfilter/conntrack';
+import type { EvalEnv, Hook, PassEnv, Step } from '../netfilter/evaluate';
+import { ipsetTester, natPass, nodeNetfilterState, traverse } from '../netfilter/evaluate';
+import { saveRule } from '../netfilter/iptables-save';
+import type { Packet } from '../netfilter/packet';
+import { kubeletBaseTables } from '../netfilter/tables';
+import { kubeProxiesOf } from '../kube-proxy/kube-proxy';
+import { ipvsSchedulerOf } from '../kube-proxy/ipvs';
+import { ERR_MISSING_SERVICE_ENTRY } from '../kube-proxy/userspace';
+import type { DialOutcome } from '../kube-proxy/userspace';
+import type { HttpAnswer, ServerProcess } from './answer';
+import { byteLength, healthCheckAnswer, httpAnswer } from './answer';
+import type { Endpoints, FailDetail, Hop, Trace, TraceError, TraceOutcome } from './trace';
+import { ipPort } from './trace';
+
+type StoredPod = Pod & KObject;
+type StoredNode = Node & KObject;
+type StoredService = Service & KObject;
+type StoredSlice = EndpointSlice & KObject;
+
+// ------------------------------------------------------------------ constants
+
+/** Virtual time a hop costs on a machine, and on a wire between machines. */
+export const NODE_HOP_MS = 0.1;
+export const WIRE_HOP_MS = 0.5;
+/** Linux's connect() gives up after tcp_syn_retries=6 (1+2+4+…+64 s ≈ 130 s). */
+export const KERNEL_CONNECT_TIMEOUT_MS = 130_000;
+/** Three unanswered ARP probes, one second apart, before EHOSTUNREACH. */
+export const ARP_FAILURE_MS = 3_000;
+/** How long the playground waits for a server that never answers when the client sets no limit. */
+export const UNANSWERED_GIVE_UP_MS = 300_000;
+/** The learner's laptop on the node network, and a client on the internet (TEST-NET-2). */
+export const LAPTOP_IP = '192.168.100.50';
+export const INTERNET_CLIENT_IP = '198.51.100.23';
+export const FAULT_ANNOTATION = 'playground/fault';
+/** Linux's default ip_local_port_range. */
+const EPHEMERAL_MIN = 32768;
+const EPHEMERAL_MAX = 60999;
+/** A SYN with options: 20 bytes of IP header, 40 of TCP. */
+const SYN_BYTES = 60;
+/** Where LoadBalancer addresses come from (playground cloud-lb), for outside clients. */
+const CLOUD_LB_PREFIX = '203.0.113.';
+const EXCLUDE_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
+
+// ------------------------------------------------------------------ API
+
+export type RequestFrom =
+  | { kind: 'pod'; namespace: string; name: string }
+  | { kind: 'node'; name: string }
+  /** The laptop on the node network, or (for a LoadBalancer IP) a client on the internet. */
+  | { kind: 'outside' };
+
+export interface RequestOptions {
+  from: RequestFrom;
+  /** An IPv4 address (names are resolved by the caller; DNS is a later layer). */
+  address: string;
+  port: number;
+  /** GET (default), HEAD, POST, … */
+  method?: string;
+  /** `/` by default. */
+  path?: string;
+  /** The Host header; default `address` (plus `:port` when it is not the scheme's default). */
+  host?: string;
+  /** The whole request's limit (curl -m / --max-time); also bounds the connect. */
+  timeoutMs?: number;
+  /** The connect phase's own limit (curl --connect-timeout). */
+  connectTimeoutMs?: number;
+  /** `https`: TLS to the port (only servers that speak TLS complete it). Default `http`. */
+  scheme?: 'http' | 'https';
+  /** Accept any certificate (curl -k). */
+  insecure?: boolean;
+}
+
+// ------------------------------------------------------------------ per-cluster state
+
+interface NetState {
+  /** Next source port per client (node name, `laptop`, `internet`). */
+  ports: Map<string, number>;
+  rngs: Map<string, Rng>;
+  /** The cloud load balancer's round-robin position, per `ns/name:port`. */
+  lbNext: Map<string, number>;
+}
+
+const states = new WeakMap<ClusterContext, NetState>();
+
+function netState(ctx: ClusterContext): NetState {
+  let s = states.get(ctx);
+  if (!s) {
+    s = { ports: new Map(), rngs: new Map(), lbNext: new Map() };
+    states.set(ctx, s);
+  }
+  return s;
+}
+
+/** The `network/<node>` random stream (one per node, for the life of the cluster). */
+function rngOf(ctx: ClusterContext, node: string): Rng {
+  const s = netState(ctx);
+  let r = s.rngs.get(node);
+  if (!r) {
+    r = ctx.rng(`network/${node}`);
+    s.rngs.set(node, r);
+  }
+  return r;
+}
+
+// ------------------------------------------------------------------ the walk
+
+type Arrival = { kind: 'local' } | { kind: 'incoming'; iface: 'cni0' | 'flannel.1' | 'eth0' };
+
+/** The nodes a connection's SYN crossed, and the conntrack entries it created there. */
+interface Conn {
+  path: string[];
+  entries: Array<{ node: string; entry: ConntrackEntry }>;
+}
+
+type Listener =
+  | { kind: 'pod'; node: string; pod: StoredPod; server: ServerProcess; hang: boolean }
+  | { kind: 'host'; node: string; pod: StoredPod; server: ServerProcess }
+  | { kind: 'userspace'; node: string; svcKey: string }
+  | { kind: 'health'; node: string; namespace: string; name: string; local: number };
+
+type SynOutcome =
+  | { ok: true; listener: Listener; delivered: Packet; conn: Conn }
+  | { ok: false; error: 'refused' | 'timeout' | 'unreachable'; conn: Conn };
+
+const BASE_TABLES: Tables = kubeletBaseTables();
+
+const round3 = (n: number): number => Math.round(n * 1000) / 1000;
+const key = (ip: string, port: number): string => ipPort(ip, port);
+const ends = (p: Pick<Packet, 'src' | 'sport' | 'dst' | 'dport'>): Endpoints => ({
+  src: key(p.src, p.sport),
+  dst: key(p.dst, p.dport),
+});
+const tupleOf = (p: Packet): Tuple => ({
+  proto: p.proto,
+  src: p.src,
+  sport: p.sport,
+  dst: p.dst,
+  dport: p.dport,
+});
+const nsName = (o: KObject): string =>
+  `${o.metadata.namespace ?? 'default'}/${o.metadata.name ?? ''}`;
+
+class Walk {
+  readonly hops: Hop[] = [];
+  t = 0;
+  readonly dataplane: Dataplane;
+  private readonly locals = new Map<string, Set<string>>();
+  private readonly env: ContainerEnv;
+
+  constructor(
+    readonly ctx: ClusterContext,
+    readonly now0: number,
+  ) {
+    this.dataplane = dataplaneOf(ctx);
+    this.env = { store: ctx.store, clock: ctx.clock, context: ctx, advance: () => undefined };
+  }
+
+  get now(): number {
+    return this.now0 + this.t;
+  }
+
+  hop(h: Omit<Hop, 'atMs'>, cost = NODE_HOP_MS): void {
+    this.t = round3(this.t + cost);
+    this.hops.push({ ...h, atMs: this.t });
+  }
+
+  // ---------------------------------------------------------------- the cluster
+
+  nodeIP(node: string): string {
+    return netNodeOf(this.ctx, node)?.ip ?? '';
+  }
+
+  nodeObject(node: string): StoredNode | undefined {
+    return this.ctx.store.get<StoredNode>('Node', undefined, node);
+  }
+
+  nodeDown(node: string): boolean {
+    return this.nodeObject(node)?.metadata.annotations?.[FAULT_ANNOTATION] === 'down';
+  }
+
+  localAddresses(node: string): Set<string> {
+    let s = this.locals.get(node);
+    if (!s) {
+      s = new Set();
+      for (const i of nodeInterfaces(this.ctx, node)) {
+        for (const a of i.addrs) if (a.family === 'inet') s.add(a.address);
+      }
+      this.locals.set(node, s);
+    }
+    return s;
+  }
+
+  route(node: string, dst: string): RouteLookup {
+    return (
+      routeLookup(this.ctx, node, dst) ?? { kind: 'default', dev: 'eth0', src: this.nodeIP(node) }
+    );
+  }
+
+  podsOn(node: string): StoredPod[] {
+    ensurePodNodeIndex(this.ctx.store);
+    return this.ctx.store.byIndex<StoredPod>('Pod', 'nodeName', node);
+  }
+
+  /** The pod whose sandbox holds `ip` on this node's pod network. */
+  podWithIP(node: string, ip: string): StoredPod | undefined {
+    return this.podsOn(node).find(
+      (p) =>
+        p.spec?.hostNetwork !== true &&
+        p.status?.podIP === ip &&
+        p.status.phase !== 'Succeeded' &&
+        p.status.phase !== 'Failed',
+    );
+  }
+
+  /** A running container of the pod listening on the TCP port. */
+  listening(pod: StoredPod, port: number): ServerProcess | undefined {
+    for (const c of pod.spec?.containers ?? []) {
+      const rc = runningContainer(this.env, pod, c.name);
+      if (rc && listeningPort(rc.proc, port, 'TCP')) {
+        return {
+          proc: rc.proc,
+          port,
+          hostname: podHostname(pod),
+          podIP: pod.status?.podIP ?? '',
+          startedAt: rc.startedAt,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  passEnv(node: string, dp: NodeDataplane | undefined, arrival: Arrival): PassEnv {
+    const nf = nodeNetfilterState(this.dataplane, node);
+    const locals = this.localAddresses(node);
+    const rng = rngOf(this.ctx, node);
+    const env: PassEnv = {
+      now: this.now,
+      random: () => rng.float(),
+      isLocalAddress: (ip) => ip.startsWith('127.') || locals.has(ip),
+      recent: nf.recent,
+    };
+    if (dp) {
+      env.ipset = ipsetTester(dp.ipsets);
+      env.counters = dp.counters;
+      env.policyCounters = dp.policyCounters;
+    }
+    const redirect = this.incomingAddress(node, arrival);
+    if (redirect !== undefined) env.redirectAddress = redirect;
+    return env;
+  }
+
+  /** The primary address of the interface a packet came in on (where REDIRECT sends it). */
+  incomingAddress(node: string, arrival: Arrival): string | undefined {
+    if (arrival.kind === 'local') return undefined;
+    const itf = nodeInterfaces(this.ctx, node).find((i) => i.name === arrival.iface);
+    return itf?.addrs.find((a) => a.family === 'inet')?.address;
+  }
+
+  /**
+   * The next source port of a client (a per-node counter from 32768). A port whose connection to
+   * the same destination is still tracked (TIME_WAIT) is skipped, as the kernel would.
+   */
+  nextPort(
+    client: string,
+    src: string,
+    dst: { ip: string; port: number },
+    conntrackNode: string | undefined,
+  ): number {
+    const s = netState(this.ctx);
+    let port = s.ports.get(client) ?? EPHEMERAL_MIN;
+    const ct = conntrackNode
+      ? nodeNetfilterState(this.dataplane, conntrackNode).conntrack
+      : undefined;
+    for (let tries = 0; tries < 1000; tries++) {
+      const candidate = port;
+      port = port >= EPHEMERAL_MAX ? EPHEMERAL_MIN : port + 1;
+      const tuple: Tuple = { proto: 'tcp', src, sport: candidate, dst: dst.ip, dport: dst.port };
+      if (!ct?.lookup(tuple, this.now)) {
+        s.ports.set(client, port);
+        return candidate;
+      }
+    }
+    s.ports.set(client, port);
+    return port;
+  }
+
+  // ---------------------------------------------------------------- netfilter hops
+
+  emitSteps(node: string, before: Packet, steps: readonly Step[], after: Packet): void {
+    let cur: Packet = { ...before };
+    for (const s of steps) {
+      if (s.effect.kind === 'policy' || !s.rule) continue;
+      const chain = {
+        table: s.table,
+        chain: s.chain,
+        index: s.index,
+        rule: saveRule(s.chain, s.rule),
+      };
+      const comment = commentOf(s.rule);
+      const note = comment ? ` (${comment})` : '';
+      const e = s.effect;
+      switch (e.kind) {
+        case 'jump':
+          this.hop({ kind: 'chain', node, chain, what: `${s.chain} → ${e.chain}${note}` });
+          break;
+        case 'return':
+          this.hop({ kind: 'chain', node, chain, what: `${s.chain}: RETURN${note}` });
+          break;
+        case 'none':
+          this.hop({ kind: 'chain', node, chain, what: `${s.chain}: ${comment ?? 'counted'}` });
+          break;
+        case 'mark':
+          this.hop({
+            kind: 'chain',
+            node,
+            chain,
+            what:
+              (e.mark & MASQ_MARK) !== 0
+                ? `${s.chain}: MARK 0x${MASQ_MARK.toString(16)} — to be masqueraded`
+                : `${s.chain}: clear the masquerade mark`,
+          });
+          break;
+        case 'verdict':
+          this.hop({ kind: 'chain', node, chain, what: `${s.chain}: ${e.verdict}${note}` });
+          break;
+        case 'dnat':
+        case 'redirect': {
+          const b = ends(cur);
+          cur = { ...cur, dst: e.ip, dport: e.port };
+          const a = ends(cur);
+          const verb = e.kind === 'dnat' ? 'DNAT' : 'REDIRECT';
+          this.hop({
+            kind: 'chain',
+            node,
+            chain,
+            what: `${s.chain}: ${verb} ${b.dst} → ${a.dst}${note}`,
+            before: b,
+            after: a,
+          });
+          break;
+        }
+        case 'masquerade': {
+          const b = ends(cur);
+          cur = { ...cur, src: after.src, sport: after.sport };
+          const a = ends(cur);
+          this.hop({
+            kind: 'chain',
+            node,
+            chain,
+            what: `${s.chain}: MASQUERADE ${b.src} → ${a.src}${note}`,
+            before: b,
+            after: a,
+          });
+          break;
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- one node
+
+  /** The SYN at a node: its hooks, its routing decision, then on to wherever that sends it. */
+  atNode(node: string, pkt: Packet, arrival: Arrival, conn: Conn): SynOutcome {
+    conn.path.push(node);
+    if (arrival.kind === 'incoming' && this.nodeDown(node)) {
+      this.hop({ kind: 'fail', node, what: `${node} is down: nothing receives the packet` });
+      return { ok: false, error: 'timeout', conn };
+    }
+    const dp = this.dataplane.nodes.get(node);
+    const tables = dp?.tables ?? BASE_TABLES;
+    const env = this.passEnv(node, dp, arrival);
+    const nf = nodeNetfilterState(this.dataplane, node);
+
+    if (dp?.mode === 'ipvs') {
+      const vs = dp.virtualServers.find(
+        (v) => v.protocol === 'TCP' && v.address === pkt.dst && v.port === pkt.dport,
+      );
+      if (vs) return this.ipvsPass(node, pkt, arrival, conn, dp, vs, env);
+    }
+
+    const holder: { r?: RouteLookup } = {};
+    const res = natPass({
+      tables,
+      conntrack: nf.conntrack,
+      packet: pkt,
+      origin: arrival.kind === 'local' ? 'local' : 'incoming',
+      env,
+      route: (p) => {
+        const r = this.route(node, p.dst);
+        holder.r = r;
+        return { local: r.kind === 'local', outgoingAddress: r.src };
+      },
+    });
+    if (res.entry) conn.entries.push({ node, entry: res.entry });
+    this.emitSteps(node, pkt, res.steps, res.packet);
+    if (res.verdict === 'REJECT') {
+      this.hop({
+        kind: 'fail',
+        node,
+        what: 'REJECT: the node answers ICMP port unreachable — the client sees "Connection refused"',
+      });
+      return { ok: false, error: 'refused', conn };
+    }
+    if (res.verdict === 'DROP') {
+      this.hop({
+        kind: 'fail',
+        node,
+        what: 'DROP: the packet is discarded without an answer — the client retries, then times out',
+      });
+      return { ok: false, error: 'timeout', conn };
+    }
+    const out = res.packet;
+    return this.afterRouting(node, out, holder.r ?? this.route(node, out.dst), conn);
+  }
+
+  afterRouting(node: string, pkt: Packet, r: RouteLookup, conn: Conn): SynOutcome {
+    switch (r.kind) {
+      case 'local':
+        this.hop({
+          kind: 'route',
+          node,
+          what: `${pkt.dst} is an address of ${node}: local delivery`,
+        });
+        return this.localDelivery(node, pkt, conn);
+      case 'pod-local':
+        this.hop({ kind: 'route', node, what: `${pkt.dst} is on ${node}'s pod network: dev cni0` });
+        return this.toPod(node, pkt, conn);
+      case 'overlay': {
+        const peer = r.peerNode ?? '';
+        this.hop({
+          kind: 'route',
+          node,
+          what: `${pkt.dst} via ${r.via ?? ''} dev flannel.1 (${peer}'s pod network)`,
+        });
+        this.hop(
+          {
+            kind: 'wire',
+            node,
+            what: `VXLAN: ${node} ${this.nodeIP(node)} → ${peer} ${this.nodeIP(peer)} (UDP 8472)`,
+          },
+          WIRE_HOP_MS,
+        );
+        return this.atNode(peer, pkt, { kind: 'incoming', iface: 'flannel.1' }, conn);
+      }
+      case 'node-network': {
+        if (r.peerNode) {
+          const peer = r.peerNode;
+          this.hop({ kind: 'route', node, what: `${pkt.dst} is ${peer}: dev eth0` });
+          this.hop(
+            { kind: 'wire', node, what: `node network: ${node} → ${peer} ${this.nodeIP(peer)}` },
+            WIRE_HOP_MS,
+          );
+          return this.atNode(peer, pkt, { kind: 'incoming', iface: 'eth0' }, conn);
+        }
+        this.hop({ kind: 'route', node, what: `${pkt.dst} is on the node network: dev eth0` });
+        if (pkt.dst === LAPTOP_IP) {
+          this.hop({ kind: 'wire', node, what: `node network: ${node} → the laptop` }, WIRE_HOP_MS);
+          this.hop({
+            kind: 'fail',
+            what: `nothing listens on the laptop's port ${pkt.dport}: RST`,
+          });
+          return { ok: false, error: 'refused', conn };
+        }
+        this.hop({ kind: 'fail', node, what: `no machine answers ARP for ${pkt.dst}` });
+        return { ok: false, error: 'unreachable', conn };
+      }
+      case 'default':
+        this.hop({ kind: 'route', node, what: `${pkt.dst}: default via ${r.via ?? ''} dev eth0` });
+        this.hop({
+          kind: 'fail',
+          node,
+          what: `nothing in the simulated network answers for ${pkt.dst}: the SYN is lost beyond the gateway`,
+        });
+        return { ok: false, error: 'timeout', conn };
+    }
+  }
+
+  /** Delivered to the node itself: the userspace proxy, kube-proxy's health check, host pods. */
+  localDelivery(node: string, pkt: Packet, conn: Conn): SynOutcome {
+    const dp = this.dataplane.nodes.get(node);
+    const accepted = (listener: Listener, what: string): SynOutcome => {
+      this.hop({ kind: 'deliver', node, what });
+      return { ok: true, listener, delivered: pkt, conn };
+    };
+    if (dp?.mode === 'userspace') {
+      const svcKey = this.proxyServiceAt(dp, pkt.dport);
+      if (svcKey) {
+        return accepted(
+          { kind: 'userspace', node, svcKey },
+          `kube-proxy's socket for ${svcKey} accepts on ${key(pkt.dst, pkt.dport)}`,
+        );
+      }
+    }
+    if (dp?.mode !== 'userspace') {
+      const hc = this.healthCheckAt(node, pkt.dport);
+      if (hc) {
+        return accepted(
+          hc,
+          `kube-proxy's health check server for ${hc.namespace}/${hc.name} accepts`,
+        );
+      }
+    }
+    for (const pod of this.podsOn(node)) {
+      if (pod.spec?.hostNetwork !== true) continue;
+      const server = this.listening(pod, pkt.dport);
+      if (server) {
+        return accepted(
+          { kind: 'host', node, pod, server },
+          `${nsName(pod)} (host network) accepts on ${key(pkt.dst, pkt.dport)}`,
+        );
+      }
+    }
+    this.hop({
+      kind: 'fail',
+      node,
+      what: `nothing listens on ${node} port ${pkt.dport}: the kernel answers RST`,
+    });
+    return { ok: false, error: 'refused', conn };
+  }
+
+  /** The service port whose proxy socket listens on `port` (the node's `proxyPorts`). */
+  proxyServiceAt(dp: NodeDataplane, port: number): string | undefined {
+    for (const [svcKey, p] of dp.proxyPorts) if (p === port) return svcKey;
+    return undefined;
+  }
+
+  healthCheckAt(node: string, port: number): Extract<Listener, { kind: 'health' }> | undefined {
+    for (const svc of this.ctx.store.list<StoredService>('Service')) {
+      if (svc.spec?.type !== 'LoadBalancer' || svc.spec.healthCheckNodePort !== port) continue;
+      const ns = svc.metadata.namespace ?? 'default';
+      const name = svc.metadata.name ?? '';
+      return {
+        kind: 'health',
+        node,
+        namespace: ns,
+        name,
+        local: this.localEndpoints(ns, name, node),
+      };
+    }
+    return undefined;
+  }
+
+  /** Ready endpoints of a Service on a node (what its health check counts). */
+  localEndpoints(namespace: string, name: string, node: string): number {
+    const ips = new Set<string>();
+    for (const s of this.ctx.store.list<StoredSlice>('EndpointSlice', { namespace })) {
+      if (s.metadata.labels?.['kubernetes.io/service-name'] !== name) continue;
+      for (const ep of s.endpoints ?? []) {
+        if (ep.nodeName === node && ep.conditions?.ready !== false && ep.addresses[0]) {
+          ips.add(ep.addresses[0]);
+        }
+      }
+    }
+    return ips.size;
+  }
+
+  toPod(node: string, pkt: Packet, conn: Conn): SynOutcome {
+    const pod = this.podWithIP(node, pkt.dst);
+    if (!pod) {
+      this.hop({
+        kind: 'fail',
+        node,
+        what: `no pod on ${node} has ${pkt.dst}: ARP gets no answer`,
+      });
+      return { ok: false, error: 'unreachable', conn };
+    }
+    const name = nsName(pod);
+    const fault = pod.metadata.annotations?.[FAULT_ANNOTATION];
+    if (fault === 'freeze') {
+      this.hop({
+        kind: 'fail',
+        node,
+        pod: name,
+        what: `${name} is frozen (${FAULT_ANNOTATION}=freeze): the packet is dropped`,
+      });
+      return { ok: false, error: 'timeout', conn };
+    }
+    this.hop({
+      kind: 'deliver',
+      node,
+      pod: name,
+      what: `cni0 → ${vethNameOf(pod.metadata.uid ?? '')} → eth0 of ${name} (${key(pkt.dst, pkt.dport)})`,
+    });
+    const server = fault === 'refuse' ? undefined : this.listening(pod, pkt.dport);
+    if (!server) {
+      this.hop({
+        kind: 'fail',
+        node,
+        pod: name,
+        what:
+          fault === 'refuse'
+            ? `${name} refuses (${FAULT_ANNOTATION}=refuse): its kernel answers RST`
+            : `nothing listens on port ${pkt.dport} in ${name}: its kernel answers RST`,
+      });
+      return { ok: false, error: 'refused', conn };
+    }
+    return {
+      ok: true,
+      listener: { kind: 'pod', node, pod, server, hang: fault === 'hang' },
+      delivered: pkt,
+      conn,
+    };
+  }
+
+  /**
+   * ipvs mode, a packet for one of the node's virtual servers: PREROUTING and INPUT (or OUTPUT
+   * for the node's own), then IPVS picks a real server and rewrites the destination, then the
+   * packet leaves through OUTPUT's filter and POSTROUTING's nat (masquerade).
+   * Models net/netfilter/ipvs/ip_vs_core.c ip_vs_in (LOCAL_IN / LOCAL_OUT) and ip_vs_nat_xmit.
+   */
+  ipvsPass(
+    node: string,
+    pkt: Packet,
+    arrival: Arrival,
+    conn: Conn,
+    dp: NodeDataplane,
+    vs: VirtualServer,
+    baseEnv: PassEnv,
+  ): SynOutcome {
+    const nf = nodeNetfilterState(this.dataplane, node);
+    const original = tupleOf(pkt);
+    const ctstate: CtState[] = ['NEW'];
+    let cur: Packet = { ...pkt };
+    const run = (table: TableName, hook: Hook, outgoingAddress?: string) => {
+      const env: EvalEnv = { ...baseEnv, ctstate };
+      if (outgoingAddress !== undefined) env.outgoingAddress = outgoingAddress;
+      const before = cur;
+      const t = traverse(dp.tables, table, hook, cur, env);
+      cur = t.packet;
+      return { t, before };
+    };
+    const refused = (what: string): SynOutcome => {
+      this.hop({ kind: 'fail', node, what });
+      return { ok: false, error: 'refused', conn };
+    };
+    {
+      const { t, before } = run('nat', arrival.kind === 'local' ? 'OUTPUT' : 'PREROUTING');
+      this.emitSteps(node, before, t.steps, t.packet);
+      if (t.verdict === 'DROP') return this.dropped(node, conn);
+      if (t.verdict === 'REJECT') return refused('REJECT: ICMP port unreachable');
+    }
+    if (arrival.kind !== 'local') {
+      this.hop({ kind: 'route', node, what: `${cur.dst} is bound to kube-ipvs0: local delivery` });
+      const { t, before } = run('filter', 'INPUT');
+      this.emitSteps(node, before, t.steps, t.packet);
+      if (t.verdict === 'DROP') return this.dropped(node, conn);
+      if (t.verdict === 'REJECT') return refused('REJECT: ICMP port unreachable');
+    }
+    const rs = ipvsSchedulerOf(this.ctx, node).schedule(vs, cur.src, this.now);
+    if (!rs) {
+      return refused(
+        `IPVS ${vs.protocol} ${key(vs.address, vs.port)} has no real server: ICMP port unreachable`,
+      );
+    }
+    const b = ends(cur);
+    cur = { ...cur, dst: rs.address, dport: rs.port };
+    ctstate.push('DNAT');
+    this.hop({
+      kind: 'kube-proxy',
+      node,
+      what: `IPVS ${vs.protocol} ${key(vs.address, vs.port)} (${vs.scheduler}) → ${key(rs.address, rs.port)} Masq`,
+      before: b,
+      after: ends(cur),
+    });
+    {
+      const { t, before } = run('filter', 'OUTPUT');
+      this.emitSteps(node, before, t.steps, t.packet);
+      if (t.verdict === 'DROP') return this.dropped(node, conn);
+      if (t.verdict === 'REJECT') return refused('REJECT: ICMP port unreachable');
+    }
+    const r = this.route(node, cur.dst);
+    const { t, before } = run('nat', 'POSTROUTING', r.src);
+    if (t.masquerade) {
+      const rng = rngOf(this.ctx, node);
+      let sport = cur.sport;
+      if (t.masquerade.randomFully) sport = 1024 + rng.int(65535 - 1024 + 1);
+      let translated: Tuple = { ...tupleOf(cur), src: t.masquerade.address, sport };
+      for (let tries = 0; nf.conntrack.isTaken(translated, this.now) && tries < 100; tries++) {
+        translated = { ...translated, sport: 1024 + rng.int(65535 - 1024 + 1) };
+      }
+      cur = { ...cur, src: translated.src, sport: translated.sport };
+    }
+    this.emitSteps(node, before, t.steps, cur);
+    if (t.verdict !== 'ACCEPT') return this.dropped(node, conn);
+    try {
+      conn.entries.push({ node, entry: nf.conntrack.confirm(original, tupleOf(cur), this.now) });
+    } catch {
+      // A tuple already tracked (a reused port): the kernel would drop the SYN as a clash.
+      return this.dropped(node, conn);
+    }
+    return this.afterRouting(node, cur, r, conn);
+  }
+
+  dropped(node: string, conn: Conn): SynOutcome {
+    this.hop({ kind: 'fail', node, what: 'DROP: the packet is discarded without an answer' });
+    return { ok: false, error: 'timeout', conn };
+  }
+
+  // ---------------------------------------------------------------- replies
+
+  /**
+   * The server's first reply back along the SYN's path: on each node, conntrack finds the
+   * connection and undoes its NAT (un-SNAT of the destination, un-DNAT of the source).
+   * Returns the reply as the client receives it.
+   */
+  replyThrough(conn: Conn, delivered: Packet): Packet {
+    let r: Packet = {
+      proto: delivered.proto,
+      src: delivered.dst,
+      sport: delivered.dport,
+      dst: delivered.src,
+      dport: delivered.sport,
+      bytes: SYN_BYTES,
+      mark: 0,
+    };
+    let prev: string | undefined;
+    for (const node of [...conn.path].reverse()) {
+      if (prev !== undefined && prev !== node) {
+        this.hop({ kind: 'wire', node, what: `reply: ${prev} → ${node}` }, WIRE_HOP_MS);
+      }
+      prev = node;
+      const ct = nodeNetfilterState(this.dataplane, node).conntrack;
+      const lk = ct.lookup(tupleOf(r), this.now);
+      if (!lk) continue;
+      const b = ends(r);
+      if (lk.dst) r = { ...r, dst: lk.dst.ip, dport: lk.dst.port };
+      if (lk.src) r = { ...r, src: lk.src.ip, sport: lk.src.port };
+      ct.seen(lk.entry, lk.direction, this.now);
+      const a = ends(r);
+      if (a.src !== b.src || a.dst !== b.dst) {
+        const parts: string[] = [];
+        if (a.src !== b.src) parts.push(`source ${b.src} → ${a.src} (un-DNAT)`);
+        if (a.dst !== b.dst) parts.push(`destination ${b.dst} → ${a.dst} (un-SNAT)`);
+        this.hop({
+          kind: 'chain',
+          node,
+          what: `conntrack rewrites the reply: ${parts.join(', ')}`,
+          before: b,
+          after: a,
+        });
+      }
+    }
+    return r;
+  }
+
+  close(conns: readonly Conn[], how: 'close' | 'reset'): void {
+    for (const c of conns) {
+      for (const { node, entry } of c.entries) {
+        const ct = nodeNetfilterState(this.dataplane, node).conntrack;
+        if (how === 'close') ct.close(entry, this.now);
+        else ct.reset(entry, this.now);
+      }
+    }
+  }
+}
+
+function commentOf(rule: Rule): string | undefined {
+  for (const m of rule.matches) if (m.m === 'comment') return m.comment;
+  return undefined;
+}
+
+// ------------------------------------------------------------------ clients
+
+interface Client {
+  /** `pod/default/busybox`, `node/node1`, `outside/laptop`, `outside/internet`. */
+  label: string;
+  ip: string;
+  /** The node whose stack the client uses (absent outside the cluster). */
+  node?: string;
+  pod?: StoredPod;
+  kind: 'pod' | 'node' | 'laptop' | 'internet';
+}
+
+function resolveClient(w: Walk, from: RequestFrom, address: string): Client | string {
+  switch (from.kind) {
+    case 'pod': {
+      const pod = w.ctx.store.get<StoredPod>('Pod', from.namespace, from.name);
+      const label = `pod/${from.namespace}/${from.name}`;
+      if (!pod) return `pod "${from.name}" not found in namespace "${from.namespace}"`;
+      const node = pod.spec?.nodeName;
+      const ip = pod.status?.podIP;
+      if (!node || !ip) return `pod ${from.namespace}/${from.name} has no network yet`;
+      if (pod.spec?.hostNetwork === true)
+        return { label, ip: w.nodeIP(node), node, pod, kind: 'node' };
+      return { label, ip, node, pod, kind: 'pod' };
+    }
+    case 'node': {
+      const n = netNodeOf(w.ctx, from.name);
+      if (!n) return `node "${from.name}" not found`;
+      return { label: `node/${from.name}`, ip: n.ip, node: from.name, kind: 'node' };
+    }
+    case 'outside': {
+      if (isLoadBalancerAddress(w.ctx, address) || address.startsWith(CLOUD_LB_PREFIX)) {
+        return { label: 'outside/internet', ip: INTERNET_CLIENT_IP, kind: 'internet' };
+      }
+      return { label: 'outside/laptop', ip: LAPTOP_IP, kind: 'laptop' };
+    }
+  }
+}
+
+function isLoadBalancerAddress(ctx: ClusterContext, address: string): boolean {
+  return ctx.store
+    .list<StoredService>('Service')
+    .some((s) => s.status?.loadBalancer?.ingress?.some((i) => i.ip === address) === true);
+}
+
+// ------------------------------------------------------------------ sendRequest
+
+/** What the client's side ends with, before it becomes a TraceOutcome. */
+type Ending =
+  | { kind: 'answer'; answer: HttpAnswer; server: NonNullable<Trace['server']> }
+  | { kind: 'fail'; error: TraceError; connected: boolean; detail?: FailDetail };
+
+/**
+ * Send one request and trace it. Never throws for a request the cluster cannot carry: the
+ * failure is in the Trace. Does not move the clock (see the module header).
+ */
+export function sendRequest(ctx: ClusterContext, opts: RequestOptions): Trace {
+  const w = new Walk(ctx, ctx.clock.now());
+  const scheme = opts.scheme ?? 'http';
+  const method = opts.method ?? 'GET';
+  const path = opts.path ?? '/';
+  const defaultPort = scheme === 'https' ? 443 : 80;
+  const authority = opts.port === defaultPort ? opts.address : `${opts.address}:${opts.port}`;
+  const request = {
+    from: '',
+    method,
+    url: `${scheme}://${authority}${path}`,
+    host: opts.host ?? authority,
+  };
+  const client = resolveClient(w, opts.from, opts.address);
+  if (typeof client === 'string') {
+    w.hop({ kind: 'fail', what: client }, 0);
+    return {
+      request: { ...request, from: fromLabel(opts.from) },
+      hops: w.hops,
+      outcome: { ok: false, error: 'unreachable', message: client, connected: false },
+      durationMs: 0,
+    };
+  }
+  request.from = client.label;
+
+  const conns: Conn[] = [];
+  const syn = connectFromClient(w, client, opts.address, opts.port, conns);
+  const clientPort = syn.clientPort;
+  const connectLimit = minDefined(opts.connectTimeoutMs, opts.timeoutMs);
+
+  let ending: Ending;
+  if (!syn.outcome.ok) {
+    ending = connectFailure(w, syn.outcome, conns);
+  } else {
+    ending = afterConnect(w, syn.outcome, syn.viaLoadBalancer, {
+      method,
+      path,
+      host: request.host,
+      scheme,
+      insecure: opts.insecure === true,
+      clientIP: client.ip,
+      clientPod: client.pod ? nsName(client.pod) : undefined,
+      clientNode: client.node,
+      conns,
+    });
+  }
+
+  // The client's overall limit (curl -m) cuts whatever took longer.
+  let durationMs = w.t;
+  let timedOut: 'client' | 'kernel' | 'give-up' | undefined;
+  if (ending.kind === 'fail' && ending.error === 'timeout') {
+    if (!ending.connected) {
+      if (connectLimit !== undefined && connectLimit < KERNEL_CONNECT_TIMEOUT_MS) {
+        durationMs = connectLimit + 1;
+        timedOut = 'client';
+      } else {
+        durationMs = KERNEL_CONNECT_TIMEOUT_MS;
+        timedOut = 'kernel';
+      }
+    } else if (opts.timeoutMs !== undefined) {
+      durationMs = opts.timeoutMs;
+      timedOut = 'client';
+    } else {
+      durationMs = UNANSWERED_GIVE_UP_MS;
+      timedOut = 'give-up';
+    }
+  } else if (ending.kind === 'fail' && ending.error === 'unreachable' && !ending.connected) {
+    durationMs = round3(w.t + ARP_FAILURE_MS);
+    if (connectLimit !== undefined && connectLimit < durationMs) {
+      ending = { kind: 'fail', error: 'timeout', connected: false };
+      durationMs = connectLimit + 1;
+      timedOut = 'client';
+    }
+  }
+  if (
+    opts.timeoutMs !== undefined &&
+    durationMs > opts.timeoutMs &&
+    !(ending.kind === 'fail' && ending.error === 'timeout')
+  ) {
+    const connected = ending.kind === 'answer' || ending.connected;
+    ending = { kind: 'fail', error: 'timeout', connected };
+    durationMs = connected ? opts.timeoutMs : opts.timeoutMs + 1;
+    timedOut = 'client';
+  }
+
+  const outcome = toOutcome(ending, timedOut);
+  const trace: Trace = { request, hops: w.hops, outcome, durationMs };
+  if (clientPort !== undefined) trace.client = { ip: client.ip, port: clientPort };
+  if (ending.kind === 'answer') trace.server = ending.server;
+  return trace;
+}
+
+function fromLabel(from: RequestFrom): string {
+  if (from.kind === 'pod') return `pod/${from.namespace}/${from.name}`;
+  if (from.kind === 'node') return `node/${from.name}`;
+  return 'outside/laptop';
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+function toOutcome(
+  ending: Ending,
+  timedOut: 'client' | 'kernel' | 'give-up' | undefined,
+): TraceOutcome {
+  if (ending.kind === 'answer') {
+    const a = ending.answer;
+    if (a.kind === 'response') {
+      return {
+        ok: true,
+        status: a.status,
+        reason: a.reason,
+        httpVersion: a.httpVersion,
+        headers: a.headers,
+        body: a.body,
+      };
+    }
+    return a.kind === 'empty-reply'
+      ? {
+          ok: false,
+          error: 'protocol',
+          message: 'Empty reply from server',
+          connected: true,
+          detail: 'empty-reply',
+        }
+      : {
+          ok: false,
+          error: 'protocol',
+          message: 'Received HTTP/0.9 when not allowed',
+          connected: true,
+          detail: 'http09',
+        };
+  }
+  const message = FAIL_MESSAGES[ending.error](ending.connected, ending.detail);
+  const out: TraceOutcome = {
+    ok: false,
+    error: ending.error,
+    message,
+    connected: ending.connected,
+  };
+  if (ending.detail) out.detail = ending.detail;
+  else if (timedOut === 'give-up') out.detail = 'give-up';
+  if (timedOut) out.timedOut = timedOut === 'give-up' ? 'client' : timedOut;
+  return out;
+}
+
+const FAIL_MESSAGES: Record<TraceError, (connected: boolean, detail?: FailDetail) => string> = {
+  refused: () => 'Connection refused',
+  timeout: (connected) =>
+    connected ? 'the server accepted the connection but never answered' : 'Connection timed out',
+  unreachable: () => 'No route to host',
+  reset: () => 'Connection reset by peer',
+  protocol: (_c, detail) =>
+    detail === 'tls-verify'
+      ? 'SSL certificate problem: unable to get local issuer certificate'
+      : detail === 'tls-version'
+        ? 'error:0A00010B:SSL routines::wrong version number'
+        : 'Empty reply from server',
+};
+
+/** The client's SYN, from wherever the client is, to the socket that takes it (or the failure). */
+function connectFromClient(
+  w: Walk,
+  client: Client,
+  address: string,
+  port: number,
+  conns: Conn[],
+): { outcome: SynOutcome; clientPort?: number; viaLoadBalancer?: LoadBalancerLeg } {
+  const conn: Conn = { path: [], entries: [] };
+  conns.push(conn);
+  const packet = (src: string, sport: number): Packet => ({
+    proto: 'tcp',
+    src,
+    sport,
+    dst: address,
+    dport: port,
+    bytes: SYN_BYTES,
+    mark: 0,
+  });
+
+  if (client.kind === 'pod' && client.node && client.pod) {
+    const node = client.node;
+    const name = nsName(client.pod);
+    const sport = w.nextPort(node, client.ip, { ip: address, port }, node);
+    const pkt = packet(client.ip, sport);
+    if (address === client.ip || address.startsWith('127.')) {
+      // Inside the pod's own network namespace: loopback, no node involved.
+      w.hop({
+        kind: 'send',
+        node,
+        pod: name,
+        what: `${name} connects to ${key(address, port)} over its loopback`,
+        before: ends(pkt),
+      });
+      const server = w.listening(client.pod, port);
+      if (!server) {
+        w.hop({
+          kind: 'fail',
+          node,
+          pod: name,
+          what: `nothing listens on port ${port} in ${name}: RST`,
+        });
+        return { outcome: { ok: false, error: 'refused', conn }, clientPort: sport };
+      }
+      w.hop({ kind: 'deliver', node, pod: name, what: `${name} accepts its own connection` });
+      return {
+        outcome: {
+          ok: true,
+          listener: { kind: 'pod', node, pod: client.pod, server, hang: false },
+          delivered: pkt,
+          conn,
+        },
+        clientPort: sport,
+      };
+    }
+    w.hop({
+      kind: 'send',
+      node,
+      pod: name,
+      what: `${name} sends SYN ${key(pkt.src, sport)} → ${key(address, port)}: eth0 → ${vethNameOf(client.pod.metadata.uid ?? '')} on ${node}`,
+      before: ends(pkt),
+    });
+    return {
+      outcome: w.atNode(node, pkt, { kind: 'incoming', iface: 'cni0' }, conn),
+      clientPort: sport,
+    };
+  }
+
+  if (client.kind === 'node' && client.node) {
+    const node = client.node;
+    const r = w.route(node, address);
+    const src = address.startsWith('127.') ? '127.0.0.1' : r.src;
+    const sport = w.nextPort(node, src, { ip: address, port }, node);
+    const pkt = packet(src, sport);
+    w.hop({
+      kind: 'send',
+      node,
+      ...(client.pod ? { pod: nsName(client.pod) } : {}),
+      what: `${node} sends SYN ${key(src, sport)} → ${key(address, port)}`,
+      before: ends(pkt),
+    });
+    return { outcome: w.atNode(node, pkt, { kind: 'local' }, conn), clientPort: sport };
+  }
+
+  const sport = w.nextPort(client.kind, client.ip, { ip: address, port }, undefined);
+  const pkt = packet(client.ip, sport);
+  if (client.kind === 'internet') {
+    w.hop({
+      kind: 'send',
+      what: `a client on the internet (${client.ip}) sends SYN ${key(client.ip, sport)} → ${key(address, port)}`,
+      before: ends(pkt),
+    });
+    const leg = loadBalancerLeg(w, address, port);
+    if (typeof leg === 'string') {
+      w.hop({ kind: 'fail', what: leg });
+      return { outcome: { ok: false, error: 'timeout', conn }, clientPort: sport };
+    }
+    const forwarded: Packet = { ...pkt, dst: w.nodeIP(leg.node), dport: leg.nodePort };
+    w.hop(
+      {
+        kind: 'load-balancer',
+        what: `cloud load balancer ${key(address, port)} → ${leg.node} ${key(forwarded.dst, forwarded.dport)} (${leg.why})`,
+        before: ends(pkt),
+        after: ends(forwarded),
+      },
+      WIRE_HOP_MS,
+    );
+    return {
+      outcome: w.atNode(leg.node, forwarded, { kind: 'incoming', iface: 'eth0' }, conn),
+      clientPort: sport,
+      viaLoadBalancer: { ...leg, address, port },
+    };
+  }
+
+  // The laptop on the node network.
+  w.hop({
+    kind: 'send',
+    what: `the laptop ${client.ip} sends SYN ${key(client.ip, sport)} → ${key(address, port)}`,
+    before: ends(pkt),
+  });
+  const target = laptopTarget(w, address);
+  if (!target) {
+    if (address.startsWith('192.168.100.')) {
+      w.hop({ kind: 'fail', what: `no machine on the node network answers ARP for ${address}` });
+      return { outcome: { ok: false, error: 'unreachable', conn }, clientPort: sport };
+    }
+    w.hop({ kind: 'route', what: `${address}: default via 192.168.100.1 (the laptop's router)` });
+    w.hop({ kind: 'fail', what: `nothing outside the cluster routes ${address}: the SYN is lost` });
+    return { outcome: { ok: false, error: 'timeout', conn }, clientPort: sport };
+  }
+  w.hop(
+    { kind: 'wire', what: `node network: the laptop → ${target} ${w.nodeIP(target)}` },
+    WIRE_HOP_MS,
+  );
+  return {
+    outcome: w.atNode(target, pkt, { kind: 'incoming', iface: 'eth0' }, conn),
+    clientPort: sport,
+  };
+}
+
+/** Which node the laptop's packet for `address` reaches (see the module header). */
+function laptopTarget(w: Walk, address: string): string | undefined {
+  const nodes = netNodes(w.ctx);
+  const byIP = nodes.find((n) => n.ip === address);
+  if (byIP) return byIP.name;
+  const external = w.ctx.store
+    .list<StoredService>('Service')
+    .some((s) => s.spec?.externalIPs?.includes(address) === true);
+  if (!external) return undefined;
+  const workers = w.ctx.config.nodes.filter((n) => n.role !== 'control-plane');
+  return (workers[0] ?? w.ctx.config.nodes[0])?.name;
+}
+
+interface LoadBalancerLeg {
+  node: string;
+  nodePort: number;
+  why: string;
+  address?: string;
+  port?: number;
+}
+
+/**
+ * The cloud load balancer of a LoadBalancer Service: its health check, then round robin over the
+ * nodes that pass it. Nodes: Ready, not labelled exclude-from-external-load-balancers (kubeadm
+ * labels the control plane so), not down; with externalTrafficPolicy Local, only those whose
+ * kube-proxy health check answers 200 (local endpoints).
+ */
+function loadBalancerLeg(w: Walk, address: string, port: number): LoadBalancerLeg | string {
+  for (const svc of w.ctx.store.list<StoredService>('Service')) {
+    if (!svc.status?.loadBalancer?.ingress?.some((i) => i.ip === address)) continue;
+    const sp = svc.spec?.ports?.find((p) => p.port === port && (p.protocol ?? 'TCP') === 'TCP');
+    if (!sp) return `the load balancer ${address} has no listener on port ${port}`;
+    if (!sp.nodePort) return `the load balancer ${address} has no node port to forward to`;
+    const ns = svc.metadata.namespace ?? 'default';
+    const name = svc.metadata.name ?? '';
+    const local = svc.spec?.externalTrafficPolicy === 'Local';
+    const candidates = w.ctx.store
+      .list<StoredNode>('Node')
+      .filter(
+        (n) =>
+          n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true &&
+          n.metadata.labels?.[EXCLUDE_LB_LABEL] === undefined &&
+          n.metadata.annotations?.[FAULT_ANNOTATION] !== 'down',
+      )
+      .map((n) => n.metadata.name ?? '')
+      .sort();
+    const healthy = local
+      ? candidates.filter((n) => w.localEndpoints(ns, name, n) > 0)
+      : candidates;
+    if (healthy.length === 0)
+      return `the load balancer ${address} has no healthy node: it drops the SYN`;
+    const s = netState(w.ctx);
+    const lbKey = `${ns}/${name}:${port}`;
+    const i = (s.lbNext.get(lbKey) ?? 0) % healthy.length;
+    s.lbNext.set(lbKey, i + 1);
+    const node = healthy[i] as string;
+    const check = local
+      ? `health check :${svc.spec?.healthCheckNodePort ?? 0} passes on ${healthy.join(', ')}`
+      : `healthy nodes: ${healthy.join(', ')}`;
+    return { node, nodePort: sp.nodePort, why: `${check}; round robin` };
+  }
+  return `no load balancer answers at ${address}`;
+}
+
+function connectFailure(
+  w: Walk,
+  outcome: Extract<SynOutcome, { ok: false }>,
+  conns: readonly Conn[],
+): Ending {
+  if (outcome.error === 'refused') w.close(conns, 'reset');
+  return { kind: 'fail', error: outcome.error, connected: false };
+}
+
+interface AfterConnect {
+  method: string;
+  path: string;
+  host: string;
+  scheme: 'http' | 'https';
+  insecure: boolean;
+  clientIP: string;
+  clientPod: string | undefined;
+  clientNode: string | undefined;
+  conns: Conn[];
+}
+
+/** The connection is established with a listener: get the answer and bring it back. */
+function afterConnect(
+  w: Walk,
+  syn: Extract<SynOutcome, { ok: true }>,
+  lb: LoadBalancerLeg | undefined,
+  a: AfterConnect,
+): Ending {
+  let listener = syn.listener;
+  let delivered = syn.delivered;
+  let serverConn = syn.conn;
+  /** The client's own connection (to the proxy, in userspace mode). */
+  const clientConn = syn.conn;
+  const clientDelivered = syn.delivered;
+
+  if (listener.kind === 'userspace') {
+    const relayed = userspaceRelay(w, listener, syn.delivered, a.conns);
+    if (!relayed.ok) {
+      // The proxy closes the accepted connection, the request still unread: the kernel resets it.
+      w.hop({
+        kind: 'fail',
+        node: listener.node,
+        what: `kube-proxy gives up (${relayed.error}) and closes the client's connection: RST`,
+      });
+      w.replyThrough(clientConn, clientDelivered);
+      w.close(a.conns, 'reset');
+      return { kind: 'fail', error: 'reset', connected: true };
+    }
+    listener = relayed.listener;
+    delivered = relayed.delivered;
+    serverConn = relayed.conn;
+  }
+
+  if (listener.kind === 'pod' && listener.hang) {
+    w.hop({
+      kind: 'fail',
+      node: listener.node,
+      pod: nsName(listener.pod),
+      what: `${nsName(listener.pod)} accepted the connection but never answers (${FAULT_ANNOTATION}=hang)`,
+    });
+    return { kind: 'fail', error: 'timeout', connected: true };
+  }
+
+  let answer: HttpAnswer | undefined;
+  let serverNode = '';
+  let serverPod: string | undefined;
+  let serverWhat = '';
+  switch (listener.kind) {
+    case 'pod':
+    case 'host': {
+      serverNode = listener.node;
+      serverPod = nsName(listener.pod);
+      const tls = tlsCheck(listener.server, delivered.dport, a.scheme, a.insecure);
+      if (tls) {
+        w.replyThrough(serverConn, delivered);
+        if (serverConn !== clientConn) w.replyThrough(clientConn, clientDelivered);
+        w.close(a.conns, 'close');
+        return { kind: 'fail', error: 'protocol', connected: true, detail: tls };
+      }
+      answer = httpAnswer(
+        listener.server,
+        { method: a.method, path: a.path, host: a.host },
+        w.now,
+        a.scheme === 'https' ? 'HTTPS' : 'HTTP',
+      );
+      serverWhat = listener.server.proc.imageId;
+      break;
+    }
+    case 'health':
+      serverNode = listener.node;
+      answer = healthCheckAnswer(
+        listener.namespace,
+        listener.name,
+        listener.local,
+        w.now,
+        a.method === 'HEAD',
+      );
+      serverWhat = 'kube-proxy health check';
+      break;
+    case 'userspace':
+      break;
+  }
+  if (!answer) {
+    w.hop({ kind: 'fail', node: serverNode, what: 'the server closed the connection' });
+    w.close(a.conns, 'close');
+    return { kind: 'fail', error: 'protocol', connected: true, detail: 'empty-reply' };
+  }
+
+  const summary =
+    answer.kind === 'response'
+      ? `${answer.status} ${answer.reason} (${answer.body === '' ? 'no body' : `${byteLength(answer.body)} bytes`})`
+      : answer.kind === 'empty-reply'
+        ? 'closes the connection without a byte'
+        : `"${answer.line}" (not HTTP)`;
+  w.hop({
+    kind: 'answer',
+    node: serverNode,
+    ...(serverPod ? { pod: serverPod } : {}),
+    what: `${serverPod ?? serverNode} (${serverWhat}) answers ${summary}`,
+    before: ends({
+      src: delivered.dst,
+      sport: delivered.dport,
+      dst: delivered.src,
+      dport: delivered.sport,
+    }),
+  });
+  let received = w.replyThrough(serverConn, delivered);
+  if (serverConn !== clientConn) {
+    w.hop({
+      kind: 'kube-proxy',
+      node: syn.listener.node,
+      what: 'kube-proxy copies the answer to the client connection',
+    });
+    received = w.replyThrough(clientConn, clientDelivered);
+  }
+  if (lb?.address !== undefined && lb.port !== undefined) {
+    const b = ends(received);
+    w.hop(
+      {
+        kind: 'load-balancer',
+        what: `the load balancer answers from ${key(lb.address, lb.port)}`,
+        before: b,
+        after: { src: key(lb.address, lb.port), dst: b.dst },
+      },
+      WIRE_HOP_MS,
+    );
+  }
+  w.hop({
+    kind: 'answer',
+    ...(a.clientNode ? { node: a.clientNode } : {}),
+    ...(a.clientPod ? { pod: a.clientPod } : {}),
+    what: `the client receives the answer${answer.kind === 'response' ? `: ${answer.status} ${answer.reason}` : ''}`,
+  });
+  w.close(a.conns, 'close');
+  return {
+    kind: 'answer',
+    answer,
+    server: {
+      node: serverNode,
+      ...(serverPod ? { pod: serverPod } : {}),
+      ip: delivered.dst,
+      port: delivered.dport,
+      peer: { ip: delivered.src, port: delivered.sport },
+    },
+  };
+}
+
+/** TLS: curl's verdict on the handshake (undefined: fine, or not TLS at all). */
+function tlsCheck(
+  server: ServerProcess,
+  port: number,
+  scheme: 'http' | 'https',
+  insecure: boolean,
+): FailDetail | undefined {
+  if (scheme !== 'https') return undefined;
+  const sp = listeningPort(server.proc, port, 'TCP');
+  if (sp?.app !== 'https') return 'tls-version';
+  // Every TLS server here presents a certificate of the cluster's own CA, which curl does not know.
+  return insecure ? undefined : 'tls-verify';
+}
+
+/**
+ * userspace mode: the proxy dials backends for an accepted client connection.
+ * Models pkg/proxy/userspace/proxysocket.go (tcpProxySocket.ProxyLoop → TryConnectEndpoints).
+ */
+function userspaceRelay(
+  w: Walk,
+  listener: Extract<Listener, { kind: 'userspace' }>,
+  clientPkt: Packet,
+  conns: Conn[],
+): { ok: true; listener: Listener; delivered: Packet; conn: Conn } | { ok: false; error: string } {
+  const node = listener.node;
+  // The kube-proxy controller's proxier of this node: its round robin, its affinity.
+  const proxier = kubeProxiesOf(w.ctx)?.userspaceProxier(node);
+  if (!proxier) return { ok: false, error: ERR_MISSING_SERVICE_ENTRY };
+  let backend: Extract<SynOutcome, { ok: true }> | undefined;
+  const dial = (ep: { ip: string; port: number }, timeoutMs: number): DialOutcome => {
+    const start = w.t;
+    w.hop({
+      kind: 'kube-proxy',
+      node,
+      what: `kube-proxy dials ${key(ep.ip, ep.port)} (timeout ${timeoutMs} ms)`,
+    });
+    const r = w.route(node, ep.ip);
+    const src = r.src;
+    const sport = w.nextPort(node, src, { ip: ep.ip, port: ep.port }, node);
+    const conn: Conn = { path: [], entries: [] };
+    conns.push(conn);
+    const pkt: Packet = {
+      proto: 'tcp',
+      src,
+      sport,
+      dst: ep.ip,
+      dport: ep.port,
+      bytes: SYN_BYTES,
+      mark: 0,
+    };
+    const out = w.atNode(node, pkt, { kind: 'local' }, conn);
+    if (out.ok) {
+      backend = out;
+      return 'ok';
+    }
+    if (out.error === 'refused') {
+      w.close([conn], 'reset');
+      w.hop({
+        kind: 'kube-proxy',
+        node,
+        what: `the dial to ${key(ep.ip, ep.port)} was refused: next endpoint`,
+      });
+      return 'refused';
+    }
+    w.t = round3(start + timeoutMs);
+    w.hop({
+      kind: 'kube-proxy',
+      node,
+      what: `no answer from ${key(ep.ip, ep.port)} within ${timeoutMs} ms: next endpoint`,
+    });
+    return 'timeout';
+  };
+  const result = proxier.tryConnectEndpoints(listener.svcKey, clientPkt.src, w.now, dial);
+  if (!result.endpoint || !backend) return { ok: false, error: result.error ?? 'dial failed' };
+  const ok: Extract<SynOutcome, { ok: true }> = backend;
+  w.hop({
+    kind: 'kube-proxy',
+    node,
+    what: `kube-proxy connected to ${key(ok.delivered.dst, ok.delivered.dport)} from ${key(ok.delivered.src, ok.delivered.sport)}: the backend sees the node, not the client`,
+  });
+  return { ok: true, listener: ok.listener, delivered: ok.delivered, conn: ok.conn };
+}
