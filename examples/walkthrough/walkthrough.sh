@@ -32,6 +32,12 @@ cat service.yml
 kubectl apply -f service.yml
 sleep 36
 kubectl get deploy,pod,svc
+# The Service answers on its ClusterIP and, on every node, on its NodePort.
+curl -s $(kubectl get svc nginx -o jsonpath='{.spec.clusterIP}') | head -4
+curl -s 192.168.100.11:$(kubectl get svc nginx -o jsonpath='{.spec.ports[0].nodePort}') | head -4
+ssh node1
+iptables-save -t nat | grep nginx
+exit
 
 # 5. A busybox pod to look up Services from.
 kubectl run busybox --image=busybox:1.28.4 -- sleep 9000

@@ -10,7 +10,7 @@
  *  - a command's stderr and stdout both appear, as on a terminal. The two streams are kept apart
  *    by the shell, so their interleaving is reconstructed: a command that succeeded printed its
  *    warnings first (kubectl's deprecation notices, `Defaulted container ...`); one that failed
- *    printed what it could, then the error;
+ *    printed what it could, then the error (unless the shell knows the order: CommandResult.screen);
  *  - the transcript ends with the prompt the learner would be left at.
  */
 import type { Shell } from './shell/shell';
@@ -33,7 +33,7 @@ export function runScript(shell: Shell, script: string): string {
       out += `> ${next}\n`;
     }
     const r = shell.run(input);
-    out += r.exitCode === 0 ? r.stderr + r.stdout : r.stdout + r.stderr;
+    out += r.screen ?? (r.exitCode === 0 ? r.stderr + r.stdout : r.stdout + r.stderr);
   }
   return out + shell.prompt();
 }

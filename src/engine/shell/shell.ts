@@ -218,10 +218,12 @@ export class Shell {
     if (r.exited && this.frames.length > 1 && this.top === frame) {
       this.frames.pop();
       this.top.interp.status = r.exitCode;
+      const closed = `Connection to ${frame.node} closed.\n`;
       return {
         stdout: r.stdout + 'logout\n',
-        stderr: r.stderr + `Connection to ${frame.node} closed.\n`,
+        stderr: r.stderr + closed,
         exitCode: r.exitCode,
+        screen: r.stdout + r.stderr + 'logout\n' + closed,
       };
     }
     return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };

@@ -13,6 +13,11 @@ export interface CommandResult {
    * before the next prompt.
    */
   sleepMs?: number;
+  /**
+   * stdout and stderr as a terminal showed them, when the shell knows their order (leaving an
+   * `ssh` session: bash's `logout`, then ssh's `Connection to node1 closed.`).
+   */
+  screen?: string;
 }
 
 export const ok = (stdout = ''): CommandResult => ({ stdout, stderr: '', exitCode: 0 });
