@@ -45,3 +45,6 @@ import './network/trace/tools';
 export { sendRequest } from './network/trace/request';
 export { lastTraces } from './network/trace/tools';
 export type { Trace, Hop } from './network/trace/trace';
+// The data plane's printers, for the inspector (it shows what the node tools print).
+export { iptablesSave, ctime } from './network/netfilter/iptables-save';
+export { ipvsadmList } from './network/kube-proxy/ipvsadm';

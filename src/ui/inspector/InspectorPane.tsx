@@ -6,6 +6,7 @@
  * where Back goes.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { dataplaneOf } from '../../engine';
 import { usePlayground } from '../host/context';
 import type { ObjectRef } from '../state/cluster-store';
 import { useClusterStore } from '../state/cluster-store';
@@ -91,6 +92,7 @@ export function InspectorPane() {
             objects={objects}
             now={now}
             scheduling={host.cluster.context.scheduling}
+            network={dataplaneOf(host.cluster.context)}
             tab={tab}
             onTab={setTab}
             collapsed={collapsed}

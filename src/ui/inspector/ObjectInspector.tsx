@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useMemo } from 'react';
-import type { KObject } from '../../engine';
+import type { Dataplane, KObject } from '../../engine';
 import type { ObjectsByKind } from '../state/cluster-store';
 import { BlockView } from './BlockView';
 import { Badge } from './CellView';
@@ -18,6 +18,7 @@ interface Props {
   objects: ObjectsByKind;
   now: number;
   scheduling: SchedulingLookup;
+  network?: Dataplane;
   tab: string;
   onTab(id: string): void;
   collapsed: ReadonlySet<string>;
@@ -28,10 +29,10 @@ interface Props {
 
 /** One object: a header, then Overview / Events / YAML (and any tabs the registry adds). */
 export function ObjectInspector(props: Props) {
-  const { obj, objects, now, scheduling, tab } = props;
+  const { obj, objects, now, scheduling, network, tab } = props;
   const header = objectHeader(obj, now);
   const name = `${header.kind} ${header.namespace ? `${header.namespace}/` : ''}${header.name}`;
-  const input: SectionInput = { obj, objects, now, scheduling };
+  const input: SectionInput = { obj, objects, now, scheduling, ...(network ? { network } : {}) };
   const eventMap = objects.get('Event');
   // Searching the events scans them all: only when they or the object change.
   const found = useMemo(() => findEvents(eventMap, obj), [eventMap, obj]);

@@ -7,7 +7,7 @@
  * virtual time, the scheduler's decision log) and return plain data, so they are unit-tested in
  * Node and the components stay thin.
  */
-import type { KObject, SchedulingDecision } from '../../engine';
+import type { Dataplane, KObject, SchedulingDecision } from '../../engine';
 import type { ObjectRef, ObjectsByKind } from '../state/cluster-store';
 
 /** A colour hint; the components map it to the inspector's CSS variables. */
@@ -70,6 +70,8 @@ export interface SectionInput {
   /** Virtual time (ms since the Unix epoch), for ages. */
   now: number;
   scheduling: SchedulingLookup;
+  /** The nodes' kube-proxy state (rules with live counters), for the networking sections. */
+  network?: Dataplane;
 }
 
 // ------------------------------------------------------------------ scheduling view

@@ -25,6 +25,7 @@ import {
   podStatusCell,
   podSummaryBlocks,
 } from './pod-sections';
+import { nodeRulesBlocks, serviceRulesBlocks } from './network-sections';
 import { nodeSchedulingBlocks, podSchedulingBlocks } from './scheduling';
 import { serviceEndpointBlocks, serviceSummaryBlocks } from './service-sections';
 import {
@@ -54,11 +55,19 @@ export const INSPECTOR_SECTIONS: readonly InspectorSectionDef[] = [
 
   { id: 'service-spec', title: 'Service', kinds: ['Service'], build: serviceSummaryBlocks },
   { id: 'service-endpoints', title: 'Endpoints', kinds: ['Service'], build: serviceEndpointBlocks },
+  {
+    id: 'service-rules',
+    title: 'Rules',
+    kinds: ['Service'],
+    placement: 'tab',
+    build: serviceRulesBlocks,
+  },
 
   { id: 'node-status', title: 'Status', kinds: ['Node'], build: nodeSummaryBlocks },
   { id: 'node-conditions', title: 'Conditions', kinds: ['Node'], build: nodeConditionBlocks },
   { id: 'node-resources', title: 'Resources', kinds: ['Node'], build: nodeResourceBlocks },
   { id: 'node-pods', title: 'Pods', kinds: ['Node'], build: nodePodBlocks },
+  { id: 'node-rules', title: 'Rules', kinds: ['Node'], placement: 'tab', build: nodeRulesBlocks },
   {
     id: 'node-scheduling',
     title: 'Scheduler decisions',
