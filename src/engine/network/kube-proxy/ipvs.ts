@@ -47,11 +47,11 @@ import type {
   ProxyInput,
   Rule,
   ServicePortInfo,
-  TableName,
   Tables,
   Target,
   VirtualServer,
 } from '../model';
+import { emptyTables } from '../netfilter/tables';
 import { BUILTIN_CHAINS, MASQ_MARK } from '../model';
 
 // Models pkg/proxy/ipvs/proxier.go constants.
@@ -493,14 +493,6 @@ export function categorizeEndpoints(
     cluster: usesCluster ? pick(sp.endpoints) : [],
     local: usesLocal ? pick(sp.endpoints.filter((e) => e.nodeName === nodeName)) : [],
   };
-}
-
-function emptyTables(): Tables {
-  const make = (name: TableName) => ({
-    name,
-    chains: new Map(BUILTIN_CHAINS[name].map((c) => [c, { name: c, rules: [] as Rule[] }])),
-  });
-  return { raw: make('raw'), mangle: make('mangle'), nat: make('nat'), filter: make('filter') };
 }
 
 /**

@@ -42,10 +42,9 @@ import type {
   ProxyInput,
   Rule,
   ServicePortInfo,
-  TableName,
   Tables,
 } from '../model';
-import { BUILTIN_CHAINS } from '../model';
+import { emptyTables } from '../netfilter/tables';
 
 // Models pkg/proxy/userspace/proxier.go constants.
 export const CONTAINER_PORTAL_CHAIN = 'KUBE-PORTALS-CONTAINER';
@@ -156,14 +155,6 @@ interface PortalRules {
   containerNodePort: Rule[];
   hostNodePort: Rule[];
   nonLocal: Rule[];
-}
-
-function emptyTables(): Tables {
-  const make = (name: TableName) => ({
-    name,
-    chains: new Map(BUILTIN_CHAINS[name].map((c) => [c, { name: c, rules: [] as Rule[] }])),
-  });
-  return { raw: make('raw'), mangle: make('mangle'), nat: make('nat'), filter: make('filter') };
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
