@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { buildSync } from 'esbuild';
 import { chromium } from '@playwright/test';
-import { iptablesFigures } from './network';
+import { iptablesFigures, traceFigures } from './network';
 import type * as Scenario from './scenario';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -162,4 +162,5 @@ for (const runtime of runtimes) {
   else throw new Error(`unknown --runtime ${runtime} (chromium or node)`);
 }
 // kube-proxy's iptables mode (bench/network.ts), in Node on the tsx-compiled sources.
-if (only === undefined) for (const f of iptablesFigures()) console.log(JSON.stringify(f));
+if (only === undefined)
+  for (const f of [...iptablesFigures(), ...traceFigures()]) console.log(JSON.stringify(f));

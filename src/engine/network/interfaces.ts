@@ -295,8 +295,29 @@ function serviceIPs(ctx: ClusterContext): string[] {
 
 // ------------------------------------------------------------------ interfaces
 
-/** The node's interfaces, by ifindex (empty for a node the cluster does not have). */
-export function nodeInterfaces(ctx: ClusterContext, node: string): NetInterface[] {
+/**
+ * The node's interfaces, by ifindex (empty for a node the cluster does not have). They depend
+ * on the store (pods, services) and the proxy mode only, so an answer is reused until either
+ * changes: a traced request looks them up at every hop. Callers must not modify it.
+ */
+export function nodeInterfaces(ctx: ClusterContext, node: string): readonly NetInterface[] {
+  const rv = ctx.store.resourceVersion;
+  const mode = dataplaneOf(ctx).settings.proxyMode;
+  let byNode = interfaceCache.get(ctx);
+  if (!byNode) interfaceCache.set(ctx, (byNode = new Map()));
+  const hit = byNode.get(node);
+  if (hit && hit.rv === rv && hit.mode === mode) return hit.interfaces;
+  const interfaces = buildNodeInterfaces(ctx, node);
+  byNode.set(node, { rv, mode, interfaces });
+  return interfaces;
+}
+
+const interfaceCache = new WeakMap<
+  ClusterContext,
+  Map<string, { rv: number; mode: string; interfaces: readonly NetInterface[] }>
+>();
+
+function buildNodeInterfaces(ctx: ClusterContext, node: string): NetInterface[] {
   const self = netNodeOf(ctx, node);
   if (!self) return [];
   const pc = parseCidr(self.podCIDR);

@@ -172,7 +172,7 @@ function briefName(i: NetInterface): string {
   return `${name.padEnd(16)} ${i.state.padEnd(14)} `;
 }
 
-function printAddr(ifaces: NetInterface[], opts: Options): string {
+function printAddr(ifaces: readonly NetInterface[], opts: Options): string {
   let s = '';
   for (const i of ifaces) {
     const addrs = addrsOf(i, opts.family);
@@ -188,7 +188,7 @@ function printAddr(ifaces: NetInterface[], opts: Options): string {
   return s;
 }
 
-function printLink(ifaces: NetInterface[], opts: Options): string {
+function printLink(ifaces: readonly NetInterface[], opts: Options): string {
   let s = '';
   for (const i of ifaces) {
     if (opts.brief) s += `${briefName(i)}${i.mac} <${i.flags.join(',')}> \n`;
@@ -212,7 +212,10 @@ export function formatRoute(r: RouteEntry): string {
 // ------------------------------------------------------------------ commands
 
 /** The device named by `dev NAME` or a bare NAME; `up` keeps the interfaces that are up. */
-function selectDevices(ifaces: NetInterface[], args: string[]): NetInterface[] | CommandResult {
+function selectDevices(
+  ifaces: readonly NetInterface[],
+  args: string[],
+): readonly NetInterface[] | CommandResult {
   let dev: string | undefined;
   let upOnly = false;
   for (let k = 0; k < args.length; k++) {
@@ -236,7 +239,7 @@ function selectDevices(ifaces: NetInterface[], args: string[]): NetInterface[] |
   return selected;
 }
 
-function ipAddress(args: string[], ifaces: NetInterface[], opts: Options): CommandResult {
+function ipAddress(args: string[], ifaces: readonly NetInterface[], opts: Options): CommandResult {
   const [cmd, ...rest] = args;
   if (cmd === undefined) return out(printAddr(ifaces, opts));
   if (
@@ -251,14 +254,14 @@ function ipAddress(args: string[], ifaces: NetInterface[], opts: Options): Comma
   }
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) {
     const sel = selectDevices(ifaces, rest);
-    if (!Array.isArray(sel)) return sel;
+    if ('exitCode' in sel) return sel;
     return out(printAddr(sel, opts));
   }
   if (matches(cmd, 'help')) return err(ADDR_USAGE, 255);
   return err(`Command "${cmd}" is unknown, try "ip address help".\n`, 255);
 }
 
-function ipLink(args: string[], ifaces: NetInterface[], opts: Options): CommandResult {
+function ipLink(args: string[], ifaces: readonly NetInterface[], opts: Options): CommandResult {
   const [cmd, ...rest] = args;
   if (cmd === undefined) return out(printLink(ifaces, opts));
   if (
@@ -272,7 +275,7 @@ function ipLink(args: string[], ifaces: NetInterface[], opts: Options): CommandR
   }
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) {
     const sel = selectDevices(ifaces, rest);
-    if (!Array.isArray(sel)) return sel;
+    if ('exitCode' in sel) return sel;
     return out(printLink(sel, opts));
   }
   if (matches(cmd, 'help')) return err(LINK_USAGE, 255);
