@@ -26,6 +26,7 @@
  * listed only while the node has pods on the pod network (the real bridge stays once created).
  * No IPv6 routes, no neighbour table, no `docker0`, no `tunl0`.
  */
+import { fnv32aUtf8 } from '../controllers/pod-template-hash';
 import type { Node, Pod, Service } from 'kubernetes-types/core/v1';
 import type { KObject } from '../api/types';
 import type { ClusterContext } from '../context';
@@ -146,14 +147,9 @@ export function gatewayOf(nodeIP: string): string {
   return s ? formatIPv4(s.base + 1) : '';
 }
 
-/** FNV-1a 32 of a string, then mixed: the seed of every made-up identifier here. */
+/** FNV-1a 32 of a string (IPs and uids: ASCII), then mixed: the seed of every made-up identifier here. */
 function hashOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return mix32(h);
+  return mix32(fnv32aUtf8(text));
 }
 
 function hexByte(b: number): string {

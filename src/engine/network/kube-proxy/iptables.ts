@@ -47,6 +47,7 @@ import type {
   Tables,
   Target,
 } from '../model';
+import { cidrContains } from '../netfilter/packet';
 import { MASQ_MARK } from '../model';
 import { endpointChainName, isServiceChainName, portProtoHash } from '../hash';
 import { ensureChain, kubeletBaseTables } from '../netfilter/tables';
@@ -891,27 +892,4 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** Whether an IPv4 CIDR (or address) contains an address. */
-export function cidrContains(cidr: string, ip: string): boolean {
-  const [base, bitsText] = cidr.split('/');
-  const bits = bitsText === undefined ? 32 : Number(bitsText);
-  const a = ipv4ToInt(base ?? '');
-  const b = ipv4ToInt(ip);
-  if (a === undefined || b === undefined || !(bits >= 0 && bits <= 32)) return false;
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return (a & mask) >>> 0 === (b & mask) >>> 0;
-}
-
-function ipv4ToInt(s: string): number | undefined {
-  const p = s.split('.');
-  if (p.length !== 4) return undefined;
-  let v = 0;
-  for (const x of p) {
-    const n = Number(x);
-    if (!/^\d{1,3}$/.test(x) || n > 255) return undefined;
-    v = v * 256 + n;
-  }
-  return v;
 }

@@ -38,6 +38,7 @@
  */
 import type { ClusterContext } from '../../context';
 import { formatIPv4, parseIPv4 } from '../../controllers/kubelet/ipam';
+import { cidrContains, ipToNumber } from '../netfilter/packet';
 import { nodeInterfaces } from '../interfaces';
 import type {
   IpSet,
@@ -352,43 +353,8 @@ type L4Upper = VirtualServer['protocol'];
 
 const upper = (p: L4Protocol): L4Upper => (p === 'tcp' ? 'TCP' : p === 'udp' ? 'UDP' : 'SCTP');
 
-/**
- * The IPv4 address as an unsigned 32-bit number (0 for anything else). Hand-parsed: sorting a
- * node's virtual servers parses every address, and this is the sync's hottest path.
- */
-function ipNum(ip: string): number {
-  let n = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || part > 255) return 0;
-      n = n * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57 && digits < 3) {
-      part = part * 10 + (c - 48);
-      digits++;
-    } else {
-      return 0;
-    }
-  }
-  if (dots !== 3 || digits === 0 || part > 255) return 0;
-  return n * 256 + part;
-}
-
-function cidrContains(cidr: string, ip: string): boolean {
-  const [base = '', bits = '32'] = cidr.split('/');
-  const b = parseIPv4(base);
-  const a = parseIPv4(ip);
-  const prefix = Number(bits);
-  if (b === undefined || a === undefined || !(prefix >= 0 && prefix <= 32)) return false;
-  const size = 2 ** (32 - prefix);
-  return Math.floor(a / size) === Math.floor(b / size);
-}
+/** The IPv4 address as an unsigned 32-bit number, for ipvsadm's sort (0 for anything else). */
+const ipNum = (ip: string): number => ipToNumber(ip) ?? 0;
 
 /** IANA protocol numbers, the first key of ipvsadm's sort. */
 const PROTO_NUMBER: Readonly<Record<L4Upper, number>> = { TCP: 6, UDP: 17, SCTP: 132 };
