@@ -22,6 +22,7 @@ import { installServiceAccountAdmission } from './api/serviceaccount-admission';
 import { startServiceAccountsController } from './controllers/serviceaccount';
 import { startRootCACertPublisher } from './controllers/root-ca-publisher';
 import { startNodeLifecycleController } from './controllers/node-lifecycle';
+import { startTaintEvictionController } from './controllers/taint-eviction';
 import { startNodeHeartbeats } from './controllers/node-status';
 import { startCloudController } from './network/cloud-controller';
 import { startKubeProxies } from './network/kube-proxy/kube-proxy';
@@ -52,6 +53,7 @@ export const CONTROLLER_STARTERS: ReadonlyArray<(ctx: ClusterContext) => void> =
   startScheduler,
   startDaemonSetController,
   startNodeLifecycleController,
+  startTaintEvictionController,
   startNodeHeartbeats,
   startCloudController,
   startKubeProxies,

@@ -1,5 +1,5 @@
 import type { Lease } from 'kubernetes-types/coordination/v1';
-import type { Event, Node } from 'kubernetes-types/core/v1';
+import type { Event, Node, NodeCondition } from 'kubernetes-types/core/v1';
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../api/types';
 import { deepClone } from '../api/types';
@@ -140,5 +140,111 @@ describe('kubelet heartbeats: node status', () => {
         'node1',
       ],
     ]);
+  });
+});
+
+describe('kubelet heartbeats: the node is down (playground/fault=down)', () => {
+  const annotate = (f: ReturnType<typeof setup>['f'], name: string, down: boolean) => {
+    const n = deepClone(f.store.get<StoredNode>('Node', undefined, name)!);
+    if (down) n.metadata.annotations = { ...n.metadata.annotations, 'playground/fault': 'down' };
+    else delete n.metadata.annotations!['playground/fault'];
+    f.store.update(n, { actor: 'kubectl' });
+  };
+  /** The conditions the node lifecycle controller leaves once the kubelet stopped posting. */
+  const unknown = (type: string): NodeCondition => ({
+    type,
+    status: 'Unknown',
+    reason: 'NodeStatusUnknown',
+    message: 'Kubelet stopped posting node status.',
+    lastHeartbeatTime: '2024-06-03T08:00:00Z',
+    lastTransitionTime: '2024-06-03T08:00:50Z',
+  });
+  const kubeletEvents = (f: ReturnType<typeof setup>['f']) =>
+    f.store
+      .list<Event & KObject>('Event', { namespace: 'default' })
+      .map((e) => [e.reason, e.message, e.source?.component, e.involvedObject.uid]);
+
+  it('posts nothing while down: no lease renewals, no status reports', () => {
+    const { f, lease } = setup();
+    f.settle();
+    annotate(f, 'node2', true);
+    const renewed = lease('node2')!.spec!.renewTime;
+    f.advance(6 * 60_000);
+    expect(lease('node2')!.spec!.renewTime).toBe(renewed);
+    expect(f.writes('kubelet/node2')).toEqual(['create Lease kube-node-lease/node2']);
+    // The other kubelets carry on.
+    expect(f.writes('kubelet/node1')).toContain('updateStatus Node node1');
+  });
+
+  it('is back at once when the fault goes: lease renewed, conditions posted, one event each', () => {
+    const { f, lease, node } = setup();
+    f.settle();
+    annotate(f, 'node2', true);
+    f.advance(60_000);
+    const sick = deepClone(node('node2'));
+    sick.status!.conditions = ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready'].map(
+      unknown,
+    );
+    f.store.updateStatus(sick, { actor: 'node-lifecycle-controller' });
+    f.advance(30_500);
+    annotate(f, 'node2', false);
+    f.settle();
+    expect(lease('node2')!.spec!.renewTime).toMatch(/^2024-06-03T08:01:30\.500\d{3}Z$/);
+    const at = '2024-06-03T08:01:30Z';
+    const back = (type: string, status: string, reason: string, message: string) => ({
+      type,
+      status,
+      reason,
+      message,
+      lastHeartbeatTime: at,
+      lastTransitionTime: at,
+    });
+    expect(node('node2').status!.conditions).toEqual([
+      back(
+        'MemoryPressure',
+        'False',
+        'KubeletHasSufficientMemory',
+        'kubelet has sufficient memory available',
+      ),
+      back('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+      back(
+        'PIDPressure',
+        'False',
+        'KubeletHasSufficientPID',
+        'kubelet has sufficient PID available',
+      ),
+      back('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+    ]);
+    // (The setters record their events while building the status, so those come first.)
+    expect(f.writes('kubelet/node2').filter((w) => !w.startsWith('create Event'))).toEqual([
+      'create Lease kube-node-lease/node2',
+      'update Lease kube-node-lease/node2',
+      'updateStatus Node node2',
+    ]);
+    expect(kubeletEvents(f)).toEqual(
+      ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID', 'NodeReady'].map(
+        (r) => [r, `Node node2 status is now: ${r}`, 'kubelet', 'node2'],
+      ),
+    );
+    // Then the usual rhythm: the next renewal 10 s (plus jitter) later.
+    f.advance(10_500);
+    expect(
+      f.writes('kubelet/node2').filter((w) => w === 'update Lease kube-node-lease/node2'),
+    ).toHaveLength(2);
+  });
+
+  it('a short outage (still Ready) only renews the lease: no status write, no event', () => {
+    const { f, lease } = setup();
+    f.settle();
+    annotate(f, 'node2', true);
+    f.advance(25_000);
+    annotate(f, 'node2', false);
+    f.settle();
+    expect(lease('node2')!.spec!.renewTime).toMatch(/^2024-06-03T08:00:25\.000\d{3}Z$/);
+    expect(f.writes('kubelet/node2')).toEqual([
+      'create Lease kube-node-lease/node2',
+      'update Lease kube-node-lease/node2',
+    ]);
+    expect(kubeletEvents(f)).toEqual([]);
   });
 });

@@ -18,9 +18,19 @@
  * not keep settle() busy). Each tick is a couple of map lookups and, for the lease, one write:
  * the 100-node benchmark pays ~10 writes per virtual second.
  *
+ * A node annotated `playground/fault=down` (faults.ts) is a machine that is off: its kubelet
+ * posts nothing, neither lease renewals nor status, and the node lifecycle controller marks the
+ * node Unknown once the grace period passes. When the annotation goes, the kubelet is back at
+ * once (the watch queues it): it renews the lease and, as the kubelet's condition setters do
+ * (pkg/kubelet/nodestatus/setters.go MemoryPressureCondition … ReadyCondition), turns every
+ * condition back to what it observes — pressure conditions False, Ready True with
+ * `KubeletReady` — with lastTransitionTime now for each that changed and one event per change
+ * (`NodeHasSufficientMemory`, `NodeHasNoDiskPressure`, `NodeHasSufficientPID`, `NodeReady`).
+ *
  * Simplified: the status carries nothing that changes on its own (no images list, no resource
- * pressure), so only the 5-minute reports happen; a node that stops heartbeating (and the node
- * lifecycle controller's NotReady/unreachable handling) is not modelled yet.
+ * pressure), so besides such recoveries only the 5-minute reports happen. A node that comes back
+ * is the same boot (no `Starting`/`Rebooted` events): the playground's `down` freezes the
+ * machine rather than rebooting it.
  */
 import type { Node, NodeCondition } from 'kubernetes-types/core/v1';
 import type { Lease } from 'kubernetes-types/coordination/v1';
@@ -30,6 +40,7 @@ import type { ClusterContext } from '../context';
 import { formatMicroTimestamp, formatTimestamp, parseTimestamp } from '../sim/clock';
 import type { Rng } from '../sim/rng';
 import type { EventRecorder } from './events';
+import { nodeIsDown } from './faults';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 /** kubelet --node-lease-duration-seconds default. */
@@ -61,8 +72,10 @@ export function startNodeHeartbeats(ctx: ClusterContext): void {
       beats.delete(name);
       return undefined;
     }
-    // A new node's kubelet starts both loops at once; later node changes are seen at the next tick.
-    return ev.type === 'ADDED' ? name : undefined;
+    // A new node's kubelet starts both loops at once, and so does one whose machine comes back
+    // (the `down` fault removed); other node changes are seen at the next tick.
+    if (ev.type === 'ADDED') return name;
+    return nodeIsDown(ev.old) && !nodeIsDown(ev.object) ? name : undefined;
   });
 
   // Kubelets of nodes that exist already start now.
@@ -83,6 +96,8 @@ export function startNodeHeartbeats(ctx: ClusterContext): void {
       };
       beats.set(name, beat);
     }
+    // A machine that is off posts nothing; its loops start again when the fault is removed.
+    if (nodeIsDown(node)) return;
     const actor = `kubelet/${name}`;
     // Each step is the kubelet's own retry loop: a failure waits for the next tick.
     try {
@@ -139,31 +154,86 @@ export function startNodeHeartbeats(ctx: ClusterContext): void {
 
   // Models kubelet_node_status.go tryUpdateNodeStatus (+ recordNodeSchedulableEvent).
   function syncNodeStatus(node: StoredNode, beat: Heartbeat, actor: string): void {
+    const name = node.metadata.name ?? '';
     const unschedulable = node.spec?.unschedulable === true;
     if (unschedulable !== beat.unschedulable) {
       beat.unschedulable = unschedulable;
-      const reason = unschedulable ? 'NodeNotSchedulable' : 'NodeSchedulable';
-      // The kubelet's node reference: kind Node, and the node's name as its uid.
-      const name = node.metadata.name ?? '';
-      const nodeRef: KObject = { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } };
-      beat.recorder.event(nodeRef, 'Normal', reason, `Node ${name} status is now: ${reason}`);
+      recordNodeStatusEvent(beat, name, unschedulable ? 'NodeNotSchedulable' : 'NodeSchedulable');
     }
     const conditions = node.status?.conditions ?? [];
     if (conditions.length === 0) return;
+    // The condition setters: a condition whose status is not what the kubelet observes (after
+    // the node lifecycle controller set it Unknown) is replaced, and the change recorded. The
+    // status is written when something changed, else every nodeStatusReportFrequency.
     const now = clock.now();
-    const last = lastReport(node);
-    if (now - last < STATUS_REPORT_MS) return;
+    let changed = false;
+    for (const cond of conditions) {
+      const want = postedFor(cond.type);
+      if (want && want.status !== cond.status) changed = true;
+    }
+    if (!changed && now - lastReport(node) < STATUS_REPORT_MS) return;
     const stamp = formatTimestamp(now);
-    const beaten: NodeCondition[] = conditions.map((cond) => ({
-      ...cond,
-      lastHeartbeatTime: stamp,
-    }));
+    const posted: NodeCondition[] = conditions.map((cond) => {
+      const want = postedFor(cond.type);
+      if (!want || cond.status === want.status) return { ...cond, lastHeartbeatTime: stamp };
+      recordNodeStatusEvent(beat, name, want.event);
+      return {
+        ...cond,
+        status: want.status,
+        reason: want.reason,
+        message: want.message,
+        lastHeartbeatTime: stamp,
+        lastTransitionTime: stamp,
+      };
+    });
     store.updateStatus(
-      { ...node, status: { ...node.status, conditions: beaten } },
+      { ...node, status: { ...node.status, conditions: posted } },
       { actor, transfer: true },
     );
   }
+
+  /** recordNodeStatusEvent: about the kubelet's node reference (kind Node, its name as uid). */
+  function recordNodeStatusEvent(beat: Heartbeat, name: string, reason: string): void {
+    const nodeRef: KObject = { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } };
+    beat.recorder.event(nodeRef, 'Normal', reason, `Node ${name} status is now: ${reason}`);
+  }
 }
+
+/**
+ * What the kubelet's condition setters post for a healthy node (pkg/kubelet/nodestatus/setters.go),
+ * with the event each records when its condition changes to it. In setter order.
+ */
+const KUBELET_CONDITIONS: Readonly<
+  Record<string, { status: string; reason: string; message: string; event: string }>
+> = {
+  MemoryPressure: {
+    status: 'False',
+    reason: 'KubeletHasSufficientMemory',
+    message: 'kubelet has sufficient memory available',
+    event: 'NodeHasSufficientMemory',
+  },
+  DiskPressure: {
+    status: 'False',
+    reason: 'KubeletHasNoDiskPressure',
+    message: 'kubelet has no disk pressure',
+    event: 'NodeHasNoDiskPressure',
+  },
+  PIDPressure: {
+    status: 'False',
+    reason: 'KubeletHasSufficientPID',
+    message: 'kubelet has sufficient PID available',
+    event: 'NodeHasSufficientPID',
+  },
+  Ready: {
+    status: 'True',
+    reason: 'KubeletReady',
+    message: 'kubelet is posting ready status',
+    event: 'NodeReady',
+  },
+};
+
+const postedFor = (type: string) =>
+  Object.hasOwn(KUBELET_CONDITIONS, type) ? KUBELET_CONDITIONS[type] : undefined;
 
 /** When the kubelet last reported: the Ready condition's heartbeat, else the node's creation. */
 function lastReport(node: StoredNode): number {

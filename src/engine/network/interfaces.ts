@@ -297,21 +297,56 @@ function serviceIPs(ctx: ClusterContext): string[] {
  * changes: a traced request looks them up at every hop. Callers must not modify it.
  */
 export function nodeInterfaces(ctx: ClusterContext, node: string): readonly NetInterface[] {
+  return nodeNetView(ctx, node).interfaces;
+}
+
+/** Every IPv4 address of the node's interfaces (the routing table's `local` type, minus 127/8). */
+export function nodeLocalAddresses(ctx: ClusterContext, node: string): ReadonlySet<string> {
+  const v = nodeNetView(ctx, node);
+  if (!v.locals) {
+    v.locals = new Set();
+    for (const i of v.interfaces) {
+      for (const a of i.addrs) if (a.family === 'inet') v.locals.add(a.address);
+    }
+  }
+  return v.locals;
+}
+
+/** The node's pods on the pod network by IP (running or pending; finished pods hold none). */
+export function nodePodsByIP(ctx: ClusterContext, node: string): ReadonlyMap<string, StoredPod> {
+  const v = nodeNetView(ctx, node);
+  if (!v.podsByIP) {
+    v.podsByIP = new Map();
+    for (const p of podNetworkPods(ctx, node)) {
+      const ip = p.status?.podIP ?? '';
+      if (!v.podsByIP.has(ip)) v.podsByIP.set(ip, p);
+    }
+  }
+  return v.podsByIP;
+}
+
+/** What is derived from the store for one node, rebuilt when the store or the proxy mode changes. */
+interface NodeNetView {
+  rv: number;
+  mode: string;
+  interfaces: readonly NetInterface[];
+  locals?: Set<string>;
+  podsByIP?: Map<string, StoredPod>;
+}
+
+function nodeNetView(ctx: ClusterContext, node: string): NodeNetView {
   const rv = ctx.store.resourceVersion;
   const mode = dataplaneOf(ctx).settings.proxyMode;
   let byNode = interfaceCache.get(ctx);
   if (!byNode) interfaceCache.set(ctx, (byNode = new Map()));
   const hit = byNode.get(node);
-  if (hit && hit.rv === rv && hit.mode === mode) return hit.interfaces;
-  const interfaces = buildNodeInterfaces(ctx, node);
-  byNode.set(node, { rv, mode, interfaces });
-  return interfaces;
+  if (hit && hit.rv === rv && hit.mode === mode) return hit;
+  const view: NodeNetView = { rv, mode, interfaces: buildNodeInterfaces(ctx, node) };
+  byNode.set(node, view);
+  return view;
 }
 
-const interfaceCache = new WeakMap<
-  ClusterContext,
-  Map<string, { rv: number; mode: string; interfaces: readonly NetInterface[] }>
->();
+const interfaceCache = new WeakMap<ClusterContext, Map<string, NodeNetView>>();
 
 function buildNodeInterfaces(ctx: ClusterContext, node: string): NetInterface[] {
   const self = netNodeOf(ctx, node);
@@ -545,6 +580,32 @@ export function routeLookup(
   node: string,
   dstIP: string,
 ): RouteLookup | undefined {
+  // Like the interfaces, a lookup depends on the store and the proxy mode only: a traced
+  // request routes at every hop, mostly to the same few addresses.
+  const rv = ctx.store.resourceVersion;
+  const mode = dataplaneOf(ctx).settings.proxyMode;
+  let cache = routeCache.get(ctx);
+  if (!cache || cache.rv !== rv || cache.mode !== mode) {
+    cache = { rv, mode, byNode: new Map() };
+    routeCache.set(ctx, cache);
+  }
+  let byDst = cache.byNode.get(node);
+  if (!byDst) cache.byNode.set(node, (byDst = new Map()));
+  if (byDst.has(dstIP)) return byDst.get(dstIP);
+  const r = lookupRoute(ctx, node, dstIP);
+  if (byDst.size < ROUTE_CACHE_PER_NODE) byDst.set(dstIP, r);
+  return r;
+}
+
+/** Enough for every pod and service address a large playground cluster has. */
+const ROUTE_CACHE_PER_NODE = 50_000;
+
+const routeCache = new WeakMap<
+  ClusterContext,
+  { rv: number; mode: string; byNode: Map<string, Map<string, RouteLookup | undefined>> }
+>();
+
+function lookupRoute(ctx: ClusterContext, node: string, dstIP: string): RouteLookup | undefined {
   const self = netNodeOf(ctx, node);
   const dst = parseIPv4(dstIP);
   if (!self || dst === undefined) return undefined;

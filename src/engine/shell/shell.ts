@@ -18,6 +18,7 @@
  * Later layers add node tools (`iptables-save`, `curl` on a node) with `registerHostTool`.
  */
 import type { Cluster } from '../cluster';
+import { nodeIsDown } from '../controllers/faults';
 import { kubectlEnvFor } from '../kubectl/env';
 import { runKubectl } from '../kubectl/kubectl';
 import type { KubectlEnv } from '../kubectl/types';
@@ -442,6 +443,14 @@ export class Shell {
       return {
         stdout: '',
         stderr: `ssh: Could not resolve hostname ${host}: Name or service not known\n`,
+        exitCode: 255,
+      };
+    }
+    // A node annotated `playground/fault=down` is a machine that is off: nothing answers ARP.
+    if (nodeIsDown(this.cluster.store.get('Node', undefined, node.name))) {
+      return {
+        stdout: '',
+        stderr: `ssh: connect to host ${host} port 22: No route to host\n`,
         exitCode: 255,
       };
     }

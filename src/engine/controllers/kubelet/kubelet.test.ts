@@ -1,6 +1,15 @@
-import type { Container, ContainerStatus, Event, Pod, PodSpec } from 'kubernetes-types/core/v1';
+import type {
+  Container,
+  ContainerStatus,
+  Event,
+  Pod,
+  PodSpec,
+  Probe,
+} from 'kubernetes-types/core/v1';
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../../api/types';
+import { deepClone } from '../../api/types';
+import { FAULT_ANNOTATION } from '../faults';
 import { EPOCH_MS, parseTimestamp } from '../../sim/clock';
 import { newFixture } from '../../testing/fixture';
 import type { Fixture } from '../../testing/fixture';
@@ -692,5 +701,269 @@ describe('kubelet: nodes come and go', () => {
     f.settle();
     expect(getPod(f, 'late').status?.podIP).toBe('10.244.9.2');
     expect(kubectlStatus(getPod(f, 'late'))).toBe('1/1 Running 0');
+  });
+});
+
+// ------------------------------------------------------------------ faults
+
+/** Set (or, with undefined, remove) the `playground/fault` annotation, as kubectl annotate does. */
+function setFault(f: Fixture, kind: 'Pod' | 'Node', name: string, value?: string): void {
+  const obj = deepClone(f.store.get(kind, kind === 'Pod' ? 'default' : undefined, name)!);
+  const annotations = { ...(obj.metadata.annotations ?? {}) };
+  if (value === undefined) delete annotations[FAULT_ANNOTATION];
+  else annotations[FAULT_ANNOTATION] = value;
+  obj.metadata.annotations = annotations;
+  f.store.update(obj, { actor: 'kubectl' });
+}
+
+/** Seconds since the epoch start, as watchPod and eventsOf print them. */
+const secs = (f: Fixture): number => (f.ctx.clock.now() - EPOCH_MS) / 1000;
+
+const readyOf = (f: Fixture, name: string): string | undefined =>
+  getPod(f, name).status?.conditions?.find((x) => x.type === 'Ready')?.status;
+
+describe('kubelet: the crash fault', () => {
+  it('exits 1 (Error one relist later), then CrashLoopBackOff 10 s, 20 s, 40 s; healing keeps the next start up', () => {
+    const f = setup();
+    f.create(pod('web', { containers: [c('nginx', 'nginx:1.25')] }));
+    f.settle();
+    expect(secs(f)).toBe(3.207);
+    const log = watchPod(f, 'web');
+    setFault(f, 'Pod', 'web', 'crash');
+    f.settle();
+    // (The first line is the annotation itself.) The container exits when the kubelet sees the
+    // fault; the first restart is immediate and exits 1 s after it starts; then the back-off.
+    expect(log).toEqual([
+      '3.207 1/1 Running 0',
+      '4.207 0/1 Error 0',
+      '5.207 1/1 Running 1',
+      '6.207 0/1 Error 1',
+      '7.207 0/1 CrashLoopBackOff 1',
+    ]);
+    f.advance(120_000);
+    expect(log.slice(5)).toEqual([
+      '16.207 1/1 Running 2',
+      '17.207 0/1 Error 2',
+      '18.207 0/1 CrashLoopBackOff 2',
+      '37.207 1/1 Running 3',
+      '38.207 0/1 Error 3',
+      '39.207 0/1 CrashLoopBackOff 3',
+      '78.207 1/1 Running 4',
+      '79.207 0/1 Error 4',
+      '80.207 0/1 CrashLoopBackOff 4',
+    ]);
+    const p = getPod(f, 'web');
+    const cs = p.status!.containerStatuses![0]!;
+    expect(cs.lastState?.terminated).toMatchObject({
+      exitCode: 1,
+      reason: 'Error',
+      startedAt: '2024-06-03T08:01:17Z',
+      finishedAt: '2024-06-03T08:01:18Z',
+    });
+    expect(cs.state?.waiting).toEqual({
+      message: `back-off 1m20s restarting failed container=nginx pod=web_default(${p.metadata.uid})`,
+      reason: 'CrashLoopBackOff',
+    });
+    expect(eventsOf(f, 'web').slice(2)).toEqual([
+      '2 Created Created container nginx x5',
+      '2 Started Started container nginx x5',
+      '4 Pulled Container image "nginx:1.25" already present on machine x4',
+      `6 BackOff Back-off restarting failed container nginx in pod web_default(${p.metadata.uid}) x4`,
+    ]);
+    // Healed during the 1m20s back-off: the restart at 158.207 s stays up.
+    setFault(f, 'Pod', 'web');
+    f.advance(400_000);
+    expect(log.slice(14)).toEqual(['127.207 0/1 CrashLoopBackOff 4', '159.207 1/1 Running 5']);
+    expect(kubectlStatus(getPod(f, 'web'))).toBe('1/1 Running 5');
+  });
+
+  it('healing before a restarted instance exits cancels that exit', () => {
+    const f = setup();
+    f.create(pod('web', { containers: [c('nginx', 'nginx:1.25')] }));
+    f.settle();
+    setFault(f, 'Pod', 'web', 'crash');
+    f.advance(1500); // restarted at 4.207 s, due to exit at 5.207 s
+    expect(secs(f)).toBe(4.707);
+    setFault(f, 'Pod', 'web');
+    f.advance(60_000);
+    expect(kubectlStatus(getPod(f, 'web'))).toBe('1/1 Running 1');
+    expect(getPod(f, 'web').status!.containerStatuses![0]!.lastState!.terminated!.exitCode).toBe(1);
+  });
+
+  it('restartPolicy Never: the pod ends Failed with exit code 1', () => {
+    const f = setup();
+    f.create(
+      pod('once', {
+        restartPolicy: 'Never',
+        containers: [c('bb', 'busybox:1.36', { command: ['sleep', '3600'] })],
+      }),
+    );
+    f.settle();
+    setFault(f, 'Pod', 'once', 'crash');
+    f.settle();
+    const p = getPod(f, 'once');
+    expect(p.status!.phase).toBe('Failed');
+    expect(kubectlStatus(p)).toBe('0/1 Error 0');
+    expect(p.status!.containerStatuses![0]!.state!.terminated).toMatchObject({
+      exitCode: 1,
+      reason: 'Error',
+    });
+  });
+});
+
+describe('kubelet: probes under faults', () => {
+  const probed = (name: string, probes: Partial<Container>): StoredPod =>
+    pod(name, { containers: [c('app', 'nginx:1.25', probes)] });
+  const lastUnhealthy = (f: Fixture, name: string): string | undefined =>
+    eventsOf(f, name)
+      .filter((e) => e.includes(' Unhealthy '))
+      .at(-1)
+      ?.replace(/^\d+ /, '')
+      .replace(/ x\d+$/, '');
+  const IP = '10.244.1.2';
+
+  it.each([
+    ['unready', { httpGet: { path: '/', port: 80 } }, 'HTTP probe failed with statuscode: 503'],
+    ['unready', { tcpSocket: { port: 80 } }, `dial tcp ${IP}:80: connect: connection refused`],
+    ['unready', { exec: { command: ['true'] } }, ''],
+    ['unready', { grpc: { port: 80 } }, 'service unhealthy (responded with "NOT_SERVING")'],
+    [
+      'refuse',
+      { httpGet: { path: '/', port: 80 } },
+      `Get "http://${IP}:80/": dial tcp ${IP}:80: connect: connection refused`,
+    ],
+    [
+      'freeze',
+      { httpGet: { path: '/', port: 80 } },
+      `Get "http://${IP}:80/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+    ],
+    ['freeze', { tcpSocket: { port: 80 } }, `dial tcp ${IP}:80: i/o timeout`],
+    [
+      'hang',
+      { grpc: { port: 80 } },
+      `timeout: failed to connect service "${IP}:80" within 1s: context deadline exceeded`,
+    ],
+  ] as Array<[string, Probe, string]>)(
+    '%s, readiness %j: not Ready after 3 failures, Ready again once healed',
+    (fault, handler, message) => {
+      const f = setup();
+      f.create(probed('web', { readinessProbe: { ...handler, periodSeconds: 1 } }));
+      f.settle();
+      expect(readyOf(f, 'web')).toBe('True');
+      setFault(f, 'Pod', 'web', fault);
+      const t0 = secs(f);
+      // settle() runs the ticks until the result changes, then returns: a readiness probe that
+      // keeps failing ticks in the background.
+      f.settle();
+      expect(readyOf(f, 'web')).toBe('False');
+      expect(kubectlStatus(getPod(f, 'web'))).toBe('0/1 Running 0');
+      expect(secs(f) - t0).toBeLessThanOrEqual(3);
+      expect(lastUnhealthy(f, 'web')).toBe(`Unhealthy Readiness probe failed: ${message}`);
+      const failures = eventsOf(f, 'web').find((e) => e.includes(' Unhealthy '));
+      expect(failures).toMatch(/ x3$/);
+      // The failing probe keeps ticking as time passes (one event per period).
+      f.advance(10_000);
+      expect(eventsOf(f, 'web').find((e) => e.includes(' Unhealthy '))).toMatch(/ x13$/);
+      setFault(f, 'Pod', 'web');
+      f.settle();
+      expect(readyOf(f, 'web')).toBe('True');
+      expect(kubectlStatus(getPod(f, 'web'))).toBe('1/1 Running 0');
+    },
+  );
+
+  it.each([
+    ['hang', { tcpSocket: { port: 80 } }],
+    ['refuse', { exec: { command: ['true'] } }],
+    ['freeze', { exec: { command: ['true'] } }],
+  ] as Array<[string, Probe]>)('%s leaves a readiness probe %j passing', (fault, handler) => {
+    const f = setup();
+    f.create(probed('web', { readinessProbe: { ...handler, periodSeconds: 1 } }));
+    f.settle();
+    setFault(f, 'Pod', 'web', fault);
+    f.advance(20_000);
+    expect(readyOf(f, 'web')).toBe('True');
+    expect(eventsOf(f, 'web').filter((e) => e.includes('Unhealthy'))).toEqual([]);
+  });
+
+  it('unready without a readiness probe changes nothing', () => {
+    const f = setup();
+    f.create(probed('web', { livenessProbe: { httpGet: { path: '/', port: 80 } } }));
+    f.settle();
+    const before = f.writes('kubelet/node1').length;
+    setFault(f, 'Pod', 'web', 'unready');
+    f.advance(60_000);
+    expect(f.writes('kubelet/node1').length).toBe(before);
+    expect(kubectlStatus(getPod(f, 'web'))).toBe('1/1 Running 0');
+  });
+
+  it('refuse fails the liveness probe: the container is restarted, and stays up once healed', () => {
+    const f = setup();
+    f.create(probed('web', { livenessProbe: { tcpSocket: { port: 80 }, periodSeconds: 1 } }));
+    f.settle();
+    setFault(f, 'Pod', 'web', 'refuse');
+    f.advance(30_000);
+    const restarts = getPod(f, 'web').status!.containerStatuses![0]!.restartCount!;
+    expect(restarts).toBeGreaterThanOrEqual(2);
+    const events = eventsOf(f, 'web');
+    expect(events.find((e) => e.includes('Killing'))).toMatch(
+      /^6 Killing Container app failed liveness probe, will be restarted x\d+$/,
+    );
+    expect(lastUnhealthy(f, 'web')).toBe(
+      `Unhealthy Liveness probe failed: dial tcp ${IP}:80: connect: connection refused`,
+    );
+    setFault(f, 'Pod', 'web');
+    f.advance(600_000);
+    const p = getPod(f, 'web');
+    expect(kubectlStatus(p)).toMatch(/^1\/1 Running \d+$/);
+    const after = p.status!.containerStatuses![0]!.restartCount!;
+    f.advance(600_000);
+    expect(getPod(f, 'web').status!.containerStatuses![0]!.restartCount).toBe(after);
+  });
+});
+
+describe('kubelet: node down', () => {
+  it('does nothing while the node is down, then re-syncs every pod when it is back', () => {
+    const f = setup();
+    f.create(pod('web', { containers: [c('nginx', 'nginx:1.25')] }));
+    f.create(pod('evicted', { containers: [c('nginx', 'nginx:1.25')] }));
+    f.create(
+      pod('probed', {
+        containers: [
+          c('nginx', 'nginx:1.25', {
+            readinessProbe: { tcpSocket: { port: 81 }, periodSeconds: 1 },
+          }),
+        ],
+      }),
+    );
+    f.settle();
+    const unhealthy = (): string | undefined =>
+      eventsOf(f, 'probed').find((e) => e.includes('Unhealthy'));
+    const writes = f.writes('kubelet/node1').length;
+    const events = f.store.list('Event').length;
+    const failedBefore = unhealthy();
+    setFault(f, 'Node', 'node1', 'down');
+    setFault(f, 'Pod', 'web', 'crash');
+    f.store.delete('Pod', 'default', 'evicted', { actor: 'node-lifecycle-controller' });
+    f.create(pod('late', { containers: [c('nginx', 'nginx:1.25')] }));
+    f.settle();
+    f.advance(120_000);
+    // No status writes, no events, no probes: the kubelet is off with its machine.
+    expect(f.writes('kubelet/node1').length).toBe(writes);
+    expect(f.store.list('Event').length).toBe(events);
+    expect(kubectlStatus(getPod(f, 'web'))).toBe('1/1 Running 0');
+    expect(kubectlStatus(getPod(f, 'evicted'))).toBe('1/1 Terminating 0');
+    expect(getPod(f, 'late').status?.podIP).toBe(undefined);
+    setFault(f, 'Node', 'node1');
+    const back = secs(f);
+    f.settle();
+    expect(f.store.get('Pod', 'default', 'evicted')).toBe(undefined);
+    expect(kubectlStatus(getPod(f, 'late'))).toBe('1/1 Running 0');
+    expect(kubectlStatus(getPod(f, 'web'))).toMatch(/^0\/1 CrashLoopBackOff 1$/);
+    // The 120 probe ticks missed while down are not replayed: the probe goes on ticking once a
+    // second from when the node is back (ticks at 124.35 … 128.35 s, while settle() waited for
+    // the crashing pod to reach CrashLoopBackOff).
+    expect([back, secs(f)]).toEqual([124.35, 128.35]);
+    const n = (e: string | undefined): number => Number(/ x(\d+)$/.exec(e ?? '')?.[1] ?? 1);
+    expect(n(unhealthy()) - n(failedBefore)).toBe(5);
   });
 });

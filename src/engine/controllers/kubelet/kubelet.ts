@@ -28,6 +28,18 @@
  * after the first round, a failing readiness probe's periodic ticks, a process that exits much
  * later) use background timers, so `settle()` returns while the pod keeps living as time passes.
  *
+ * Faults (controllers/faults.ts, the `playground/fault` annotation; an annotation change enqueues
+ * the pod through the pod watch):
+ *  - pod `crash`: the running container exits with code 1 (Error, one relist later) and every
+ *    instance started while the fault is set exits 1 s after it starts, so the restart back-off
+ *    makes it CrashLoopBackOff; removing the fault cancels an exit that has not happened yet;
+ *  - pod `unready`, `refuse`, `freeze`, `hang`: probes.ts runProbe answers accordingly (the
+ *    kubelet probes over the pod network); a failing liveness probe restarts as usual;
+ *  - node `down`: the kubelet is gone with its machine. Every sync returns at once (no status,
+ *    no events, no probes); when the node comes back, every pod is synced again and probe ticks
+ *    missed while down are skipped, not replayed. Simplified: the containers are treated as
+ *    still running when it comes back (a real reboot would restart them).
+ *
  * Simplified: containers start independently (the real kubelet starts them in order inside one
  * blocking sync); no init containers, volumes, resource accounting, eviction or node status.
  */
@@ -37,6 +49,8 @@ import type { KObject } from '../../api/types';
 import { deepEqual, nsKey, splitNsName } from '../../api/types';
 import { systemImages } from '../../bootstrap';
 import type { ClusterContext } from '../../context';
+import type { PodFault } from '../faults';
+import { nodeIsDown, podFaultOf } from '../faults';
 import { parseTimestamp } from '../../sim/clock';
 import type { Rng } from '../../sim/rng';
 import { imageID, resolveProcess } from '../../workloads/catalog';
@@ -61,7 +75,7 @@ import {
   tickAtOrAfter,
 } from './probes';
 import type { Attempt, ContainerRuntime, PodRuntime, PodTimer } from './runtime';
-import { PLEG_RELIST_MS } from './runtime';
+import { exitAtOf, exitCodeOf, PLEG_RELIST_MS } from './runtime';
 
 type StoredPod = Pod & KObject;
 
@@ -71,6 +85,8 @@ export const FOREGROUND_HORIZON_MS = 60_000;
 export const POD_WORKER_BACKOFF_MS = 10_000;
 const DEFAULT_GRACE_SECONDS = 30;
 const ATTEMPTS_KEPT = 3;
+/** A container started while the pod has the `crash` fault exits this long after it starts. */
+export const CRASH_FAULT_EXIT_AFTER_MS = 1000;
 const PROBE_KINDS = ['startup', 'readiness', 'liveness'] as const;
 
 /** The Pod index on spec.nodeName (shared with whoever else needs it: same name, same values). */
@@ -107,6 +123,7 @@ export function startKubelets(ctx: ClusterContext): void {
   ctx.store.watch('Node', 'kubelet', (ev) => {
     const name = ev.object.metadata.name ?? '';
     if (ev.type === 'ADDED') start(name);
+    else if (ev.type === 'MODIFIED') kubelets.get(name)?.setNodeDown(nodeIsDown(ev.object));
     else if (ev.type === 'DELETED') {
       kubelets.get(name)?.stop();
       kubelets.delete(name);
@@ -155,6 +172,8 @@ export class Kubelet {
   private hostIP = '';
   /** The Node object refreshNode last read. */
   private refreshedFor: (Node & KObject) | undefined;
+  /** The node is annotated `playground/fault=down`: this kubelet does nothing. */
+  private nodeDown: boolean;
 
   constructor(
     private readonly ctx: ClusterContext,
@@ -166,6 +185,7 @@ export class Kubelet {
     this.recorder = ctx.events.newRecorder({ component: 'kubelet', host: node });
     this.controller = ctx.newController(this.name);
     this.controller.onReconcile((key) => this.syncPod(key));
+    this.nodeDown = nodeIsDown(this.nodeObject());
     this.refreshNode();
     // kubeadm pre-pulls the control-plane images; every node has pause and kube-proxy.
     const sys = systemImages(ctx.config.kubernetesVersion);
@@ -181,6 +201,29 @@ export class Kubelet {
   /** The runtime state of one of this node's pods (read by kubectl logs and exec). */
   podRuntime(namespace: string, name: string): PodRuntime | undefined {
     return this.pods.get(nsKey(namespace, name));
+  }
+
+  /**
+   * The node went down or came back (`playground/fault=down` set or removed). Back up: every pod
+   * is synced again, including those deleted (or evicted) meanwhile, and probe ticks that fell
+   * due while the kubelet was off are skipped rather than replayed.
+   */
+  setNodeDown(down: boolean): void {
+    if (down === this.nodeDown) return;
+    this.nodeDown = down;
+    const now = this.ctx.clock.now();
+    if (!down) {
+      for (const rt of this.pods.values()) {
+        for (const c of rt.containers) {
+          const a = c.attempts[c.attempts.length - 1];
+          if (!a) continue;
+          for (const w of a.probes) if (w.nextAt < now) w.nextAt = tickAtOrAfter(w, now);
+        }
+      }
+    }
+    for (const key of this.pods.keys()) this.controller.enqueue(key);
+    for (const p of this.ctx.store.byIndex<StoredPod>('Pod', 'nodeName', this.node))
+      this.controller.enqueue(nsKey(p.metadata.namespace ?? '', p.metadata.name ?? ''));
   }
 
   stop(): void {
@@ -218,6 +261,9 @@ export class Kubelet {
 
   /** Models pkg/kubelet/kubelet.go SyncPod + kuberuntime_manager.go SyncPod for one pod. */
   private syncPod(key: string): void {
+    // A machine that is off runs no kubelet: nothing is synced, written or recorded. Timers armed
+    // before keep firing into here; setNodeDown re-syncs every pod when the node is back.
+    if (this.nodeDown) return;
     const now = this.ctx.clock.now();
     const { namespace, name } = splitNsName(key);
     const pod = this.ctx.store.get<StoredPod>('Pod', namespace, name);
@@ -236,7 +282,9 @@ export class Kubelet {
       rt = this.admit(pod, key, now);
     }
 
-    this.advance(rt, pod, now);
+    const fault = podFaultOf(pod);
+    this.applyCrashFault(rt, fault, now);
+    this.advance(rt, pod, now, fault);
     if (pod.metadata.deletionTimestamp) {
       if (this.syncTerminatingPod(rt, pod, now)) return;
     } else {
@@ -312,18 +360,35 @@ export class Kubelet {
     };
   }
 
+  /**
+   * The `crash` fault: the running instance exits (code 1) now, unless it is being stopped or a
+   * fault exit is already due. Without the fault, a fault exit that has not happened yet is
+   * cancelled (the instance started while the fault was set and now simply keeps running).
+   */
+  private applyCrashFault(rt: PodRuntime, fault: PodFault | undefined, now: number): void {
+    for (const c of rt.containers) {
+      const a = c.attempts[c.attempts.length - 1];
+      if (!a || a.finishedAt !== undefined) continue;
+      if (fault === 'crash') {
+        if (a.faultExitAt === undefined && !a.kill) a.faultExitAt = now;
+      } else if (a.faultExitAt !== undefined && a.faultExitAt > now) {
+        a.faultExitAt = undefined;
+      }
+    }
+  }
+
   /** Bring the runtime up to `now`: finished pulls, exits, kills, probe ticks. */
-  private advance(rt: PodRuntime, pod: StoredPod, now: number): void {
+  private advance(rt: PodRuntime, pod: StoredPod, now: number, fault: PodFault | undefined): void {
     for (const c of rt.containers) {
       if (c.pull && c.pull.doneAt <= now) this.finishPull(rt, pod, c);
       const a = c.attempts[c.attempts.length - 1];
       if (!a) continue;
       if (a.finishedAt === undefined) {
-        const natural = a.naturalExitAt;
+        const natural = exitAtOf(a);
         const killed = a.kill?.finishAt;
         if (natural !== undefined && natural <= now && (killed === undefined || natural < killed)) {
           a.finishedAt = natural;
-          a.exitCode = a.naturalExitCode ?? 0;
+          a.exitCode = exitCodeOf(a);
           a.seenEndAt = natural + PLEG_RELIST_MS;
         } else if (a.kill && killed !== undefined && killed <= now) {
           a.finishedAt = killed;
@@ -331,7 +396,7 @@ export class Kubelet {
           a.seenEndAt = killed; // the kubelet waited for StopContainer itself
         }
       }
-      if (a.seenStartAt <= now) this.runProbes(rt, pod, c, a, now);
+      if (a.seenStartAt <= now) this.runProbes(rt, pod, c, a, now, fault);
     }
   }
 
@@ -387,6 +452,7 @@ export class Kubelet {
     c: ContainerRuntime,
     a: Attempt,
     now: number,
+    fault: PodFault | undefined,
   ): void {
     const end = a.finishedAt ?? Infinity;
     const startup = a.probes.find((w) => w.spec.kind === 'startup');
@@ -404,7 +470,7 @@ export class Kubelet {
         w.nextAt = at + w.spec.periodMs; // gated until the startup probe passes
         continue;
       }
-      const r = runProbe(w.spec, a.proc, c.spec, rt.podIP, at - a.startedAt);
+      const r = runProbe(w.spec, a.proc, c.spec, rt.podIP, at - a.startedAt, fault);
       if (!r.ok) {
         this.event(
           pod,
@@ -651,6 +717,7 @@ export class Kubelet {
       a.naturalExitAt = now + proc.exit.afterMs;
       a.naturalExitCode = proc.exit.code;
     }
+    if (podFaultOf(pod) === 'crash') a.faultExitAt = now + CRASH_FAULT_EXIT_AFTER_MS;
     c.attempts.push(a);
     if (c.attempts.length > ATTEMPTS_KEPT) c.attempts.shift();
     c.attemptCount++;
@@ -761,6 +828,7 @@ export class Kubelet {
     const w = new Wakeups(now);
     const phase = pod.status?.phase;
     const terminal = phase === 'Succeeded' || phase === 'Failed';
+    const fault = podFaultOf(pod);
     for (const c of rt.containers) {
       if (c.pull) w.want(c.pull.doneAt, true);
       const f = c.pullFailure;
@@ -776,11 +844,13 @@ export class Kubelet {
       if (a.seenStartAt > now) w.want(a.seenStartAt, true);
       if (a.finishedAt === undefined) {
         if (a.kill) w.want(a.kill.finishAt, true);
-        if (a.naturalExitAt !== undefined && (!a.kill || a.naturalExitAt < a.kill.finishAt)) {
-          const seen = a.naturalExitAt + PLEG_RELIST_MS;
+        const exitAt = exitAtOf(a);
+        if (exitAt !== undefined && (!a.kill || exitAt < a.kill.finishAt)) {
+          const seen = exitAt + PLEG_RELIST_MS;
           w.want(seen, !!a.kill || seen - now <= FOREGROUND_HORIZON_MS);
         }
-        if (!terminal && !a.kill && a.probes.length > 0) this.scheduleProbes(rt, c, a, now, w);
+        if (!terminal && !a.kill && a.probes.length > 0)
+          this.scheduleProbes(rt, c, a, now, w, fault);
       } else if (a.seenEndAt !== undefined && a.seenEndAt > now) w.want(a.seenEndAt, true);
     }
     this.arm(rt, 'fg', w.fg);
@@ -797,6 +867,7 @@ export class Kubelet {
     a: Attempt,
     now: number,
     wake: Wakeups,
+    fault: PodFault | undefined,
   ): void {
     const startup = a.probes.find((w) => w.spec.kind === 'startup');
     const elapsed = now - a.startedAt;
@@ -808,7 +879,14 @@ export class Kubelet {
       // An idle worker (passing, nothing changing) is looked at again: something may have changed.
       if (w.nextAt === Infinity) w.nextAt = tickAtOrAfter(w, now + 1);
       const at = Math.max(w.nextAt, a.seenStartAt);
-      const ok = runProbe(w.spec, a.proc, c.spec, rt.podIP, Math.max(at, now) - a.startedAt).ok;
+      const ok = runProbe(
+        w.spec,
+        a.proc,
+        c.spec,
+        rt.podIP,
+        Math.max(at, now) - a.startedAt,
+        fault,
+      ).ok;
       const steady = ok
         ? w.result === 'Success'
         : w.spec.kind === 'readiness' && w.result === 'Failure';

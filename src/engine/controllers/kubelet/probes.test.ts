@@ -1,6 +1,7 @@
 import type { Container, Probe } from 'kubernetes-types/core/v1';
 import { describe, expect, it } from 'vitest';
 import { resolveProcess } from '../../workloads/catalog';
+import type { PodFault } from '../faults';
 import { EPOCH_MS } from '../../sim/clock';
 import { newWorker, probeSpec, recordOutcome, runProbe, tickAtOrAfter } from './probes';
 
@@ -128,5 +129,66 @@ describe('probe worker thresholds (worker.go doProbe)', () => {
     expect(w.nextAt).toBe(6000);
     expect(tickAtOrAfter(w, 6001)).toBe(16_000);
     expect(tickAtOrAfter(w, 0)).toBe(6000);
+  });
+});
+
+describe('runProbe under playground faults (the kubelet probes over the pod network)', () => {
+  const run = (p: Probe, kind: 'readiness' | 'liveness', fault: PodFault) => {
+    const container: Container =
+      kind === 'readiness'
+        ? { name: 'c', image: 'nginx', readinessProbe: p }
+        : { name: 'c', image: 'nginx', livenessProbe: p };
+    const proc = resolveProcess('nginx', container, {
+      hostname: 'pod',
+      podIP: IP,
+      startedAtMs: EPOCH_MS,
+    });
+    return runProbe(probeSpec(container, kind)!, proc, container, IP, 0, fault);
+  };
+  const http: Probe = { httpGet: { path: '/', port: 80 } };
+  const tcp: Probe = { tcpSocket: { port: 80 } };
+  const grpc: Probe = { grpc: { port: 80 } };
+  const exec: Probe = { exec: { command: ['true'] } };
+  const ok = { ok: true, output: '' };
+  const fail = (output: string) => ({ ok: false, output });
+  const refused = `dial tcp ${IP}:80: connect: connection refused`;
+  const httpTimeout = `Get "http://${IP}:80/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
+  const grpcTimeout = `timeout: failed to connect service "${IP}:80" within 1s: context deadline exceeded`;
+
+  it.each([
+    ['unready', 'readiness', http, fail('HTTP probe failed with statuscode: 503')],
+    ['unready', 'readiness', tcp, fail(refused)],
+    ['unready', 'readiness', exec, fail('')],
+    ['unready', 'readiness', grpc, fail('service unhealthy (responded with "NOT_SERVING")')],
+    // unready is the application's readiness answer: liveness does not notice it.
+    ['unready', 'liveness', http, ok],
+    ['unready', 'liveness', exec, ok],
+    ['refuse', 'readiness', http, fail(`Get "http://${IP}:80/": ${refused}`)],
+    ['refuse', 'liveness', tcp, fail(refused)],
+    ['refuse', 'liveness', grpc, fail(grpcTimeout)],
+    ['freeze', 'readiness', http, fail(httpTimeout)],
+    ['freeze', 'liveness', tcp, fail(`dial tcp ${IP}:80: i/o timeout`)],
+    ['freeze', 'readiness', grpc, fail(grpcTimeout)],
+    ['hang', 'liveness', http, fail(httpTimeout)],
+    // The connection is accepted: a tcpSocket probe cannot tell a hung server from a live one.
+    ['hang', 'readiness', tcp, ok],
+    ['hang', 'readiness', grpc, fail(grpcTimeout)],
+    // Exec probes run inside the container: network faults do not reach them.
+    ['refuse', 'liveness', exec, ok],
+    ['freeze', 'readiness', exec, ok],
+    ['hang', 'readiness', exec, ok],
+    // crash is the kubelet's business (the container exits), not the prober's.
+    ['crash', 'readiness', http, ok],
+  ] as Array<[PodFault, 'readiness' | 'liveness', Probe, { ok: boolean; output: string }]>)(
+    '%s, %s %j',
+    (fault, kind, p, expected) => {
+      expect(run(p, kind, fault)).toEqual(expected);
+    },
+  );
+
+  it('hang on a port nobody listens on still refuses (nothing accepts the connection)', () => {
+    expect(run({ httpGet: { path: '/', port: 8080 } }, 'readiness', 'hang')).toEqual(
+      fail(`Get "http://${IP}:8080/": dial tcp ${IP}:8080: connect: connection refused`),
+    );
   });
 });

@@ -11,11 +11,18 @@
  * Defaults (pkg/apis/core/v1/defaults.go SetDefaults_Probe): periodSeconds 10, timeoutSeconds 1,
  * successThreshold 1, failureThreshold 3, initialDelaySeconds 0; httpGet path `/`, scheme HTTP.
  *
+ * Faults (controllers/faults.ts): the kubelet probes over the pod network, so `refuse`, `freeze`
+ * and `hang` reach every network probe (httpGet, tcpSocket, grpc) of every kind, as they reach
+ * any other client; exec probes run inside the container and do not notice them. `unready` fails
+ * the readiness probe alone, as an application answering "not ready" would (503, NOT_SERVING).
+ *
  * Simplified: each probe ticks on its own grid starting when the kubelet has seen the container
  * running (PLEG) and initialDelaySeconds have passed, rather than on a grid from pod admission
- * with a random initial offset; probes run instantly (timeoutSeconds only matters for faults).
+ * with a random initial offset; probes run instantly: a probe that times out (freeze, hang)
+ * reports at its tick rather than timeoutSeconds later.
  */
 import type { Container, Probe } from 'kubernetes-types/core/v1';
+import type { PodFault } from '../faults';
 import type { ProcessBehaviour } from '../../workloads/behaviour';
 import { execAt, httpGet } from '../../workloads/behaviour';
 
@@ -64,9 +71,14 @@ function resolvePort(port: number | string | undefined, container: Container): n
   return container.ports?.find((p) => p.name === port)?.containerPort ?? 0;
 }
 
+/** Go's http.Client error when the client timeout (the probe's timeoutSeconds) expires. */
+const httpTimeout = (url: string): string =>
+  `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
+
 /**
  * Run one probe against the process at `elapsedMs` after its start. `ip` is the pod IP (the node
- * IP for hostNetwork pods), which Go's error messages quote.
+ * IP for hostNetwork pods), which Go's error messages quote. `fault` is the pod's
+ * `playground/fault` (podFaultOf), if any.
  */
 export function runProbe(
   spec: ProbeSpec,
@@ -74,15 +86,24 @@ export function runProbe(
   container: Container,
   ip: string,
   elapsedMs: number,
+  fault?: PodFault,
 ): { ok: boolean; output: string } {
   const p = spec.probe;
+  // `unready` is the application saying "not ready": only the readiness probe notices.
+  const unready = fault === 'unready' && spec.kind === 'readiness';
   if (p.httpGet) {
     const port = resolvePort(p.httpGet.port, container);
     const scheme = p.httpGet.scheme === 'HTTPS' ? 'HTTPS' : 'HTTP';
     const host = p.httpGet.host || ip;
     const path = p.httpGet.path || '/';
     const url = `${scheme.toLowerCase()}://${host}:${port}${path.startsWith('/') ? path : '/' + path}`;
-    const r = httpGet(proc, port, path, scheme);
+    // freeze: the SYN is dropped; hang: the request is accepted and never answered. Either way
+    // the client's timeout expires first (a port nobody listens on still refuses under hang).
+    const r = fault === 'refuse' ? { kind: 'refused' as const } : httpGet(proc, port, path, scheme);
+    if (fault === 'freeze' || (fault === 'hang' && r.kind !== 'refused'))
+      return { ok: false, output: httpTimeout(url) };
+    if (unready && r.kind !== 'refused')
+      return { ok: false, output: 'HTTP probe failed with statuscode: 503' };
     switch (r.kind) {
       case 'refused':
         return {
@@ -113,22 +134,41 @@ export function runProbe(
   if (p.tcpSocket) {
     const port = resolvePort(p.tcpSocket.port, container);
     const host = p.tcpSocket.host || ip;
-    return proc.ports.some((x) => x.port === port && x.protocol === 'TCP')
+    if (fault === 'freeze') return { ok: false, output: `dial tcp ${host}:${port}: i/o timeout` };
+    // hang: the handshake completes and the probe only opens and closes a connection, so it
+    // passes: a tcpSocket probe cannot tell a hung server from a healthy one.
+    const listens =
+      fault !== 'refuse' && proc.ports.some((x) => x.port === port && x.protocol === 'TCP');
+    // unready: the application closes its listener while not ready (the only way a TCP check
+    // can say "no").
+    return listens && !unready
       ? { ok: true, output: '' }
       : { ok: false, output: `dial tcp ${host}:${port}: connect: connection refused` };
   }
   if (p.exec) {
+    // The command runs inside the container (CRI ExecSync): network faults do not reach it.
+    if (unready) return { ok: false, output: '' };
     const r = execAt(proc, p.exec.command ?? [], elapsedMs);
     return { ok: r.exitCode === 0, output: r.output };
   }
   if (p.grpc) {
     const port = p.grpc.port;
-    return proc.ports.some((x) => x.port === port && x.protocol === 'TCP')
-      ? { ok: true, output: '' }
-      : {
-          ok: false,
-          output: `timeout: failed to connect service "${ip}:${port}" within ${spec.timeoutMs / 1000}s: context deadline exceeded`,
-        };
+    // refuse, freeze and hang all end the same way: grpc-go keeps retrying the connection (or
+    // waits for the HTTP/2 handshake) until the probe's deadline.
+    const listens =
+      fault !== 'refuse' &&
+      fault !== 'freeze' &&
+      fault !== 'hang' &&
+      proc.ports.some((x) => x.port === port && x.protocol === 'TCP');
+    if (!listens) {
+      return {
+        ok: false,
+        output: `timeout: failed to connect service "${ip}:${port}" within ${spec.timeoutMs / 1000}s: context deadline exceeded`,
+      };
+    }
+    return unready
+      ? { ok: false, output: 'service unhealthy (responded with "NOT_SERVING")' }
+      : { ok: true, output: '' };
   }
   // A probe with no handler is rejected by validation; treat it as passing.
   return { ok: true, output: '' };

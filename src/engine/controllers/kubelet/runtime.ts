@@ -36,6 +36,11 @@ export interface Attempt {
   /** When the process ends by itself, if it does. */
   naturalExitAt?: number;
   naturalExitCode?: number;
+  /**
+   * The exit the `crash` fault imposes (code 1): when the fault is seen on a running instance,
+   * or 1 s after an instance starts while it is set. Cleared if the fault is removed first.
+   */
+  faultExitAt?: number | undefined;
   /** A stop requested by the kubelet (pod deletion, failed liveness probe, changed definition). */
   kill?: { at: number; deadline: number; finishAt: number; exitCode: number };
   /** How it ended: the earlier of the natural exit and the kill. */
@@ -148,6 +153,25 @@ export interface PodRuntime {
 export interface PodTimer {
   due: number;
   handle: TimerHandle | undefined;
+}
+
+/** Exit code of the `crash` fault: the process fails. */
+export const FAULT_EXIT_CODE = 1;
+
+/** When the instance's process ends by itself (its own exit or the fault's), if it does. */
+export function exitAtOf(a: Attempt): number | undefined {
+  const f = a.faultExitAt;
+  const n = a.naturalExitAt;
+  if (f === undefined) return n;
+  return n !== undefined && n <= f ? n : f;
+}
+
+/** The exit code that goes with exitAtOf. */
+export function exitCodeOf(a: Attempt): number {
+  const f = a.faultExitAt;
+  const n = a.naturalExitAt;
+  if (f !== undefined && (n === undefined || f < n)) return FAULT_EXIT_CODE;
+  return a.naturalExitCode ?? 0;
 }
 
 /** The latest instance the kubelet has seen start, with its index (= its restartCount). */

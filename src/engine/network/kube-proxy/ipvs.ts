@@ -449,7 +449,10 @@ export function categorizeEndpoints(
 ): { cluster: ProxyEndpoint[]; local: ProxyEndpoint[] } {
   const externallyAccessible =
     sp.nodePort !== 0 || sp.externalIPs.length > 0 || sp.loadBalancerIPs.length > 0;
-  const usesCluster = !sp.internalPolicyLocal || (!sp.externalPolicyLocal && externallyAccessible);
+  // serviceport.go UsesClusterEndpoints: a service that accepts external traffic at all needs
+  // the Cluster set, even with both policies Local (ipvs's #97081 fallback then serves a node
+  // without local endpoints from it, ClusterIP traffic included).
+  const usesCluster = !sp.internalPolicyLocal || externallyAccessible;
   const usesLocal = sp.internalPolicyLocal || (sp.externalPolicyLocal && externallyAccessible);
   const pick = (eps: readonly ProxyEndpoint[]): ProxyEndpoint[] => {
     const ready = eps.filter((e) => e.ready);

@@ -12,10 +12,15 @@
  *    and hands it to the node's IptablesProxier, which rewrites only what changed;
  *  - the playground's proxy-mode setting (`dataplaneOf(ctx).onSettings`) queues a sync too.
  *
- * Simplified: minSyncPeriod (1 s) and syncPeriod (30 s) are not modelled — a sync happens in the
- * same virtual instant as the change that asked for it, which is what a learner expects to see
- * in `iptables-save` right after `kubectl scale`; upstream would batch changes within a second.
- * kube-proxy's own startup Event ("Starting kube-proxy.") is not recorded.
+ *  - syncs are rate-limited as the BoundedFrequencyRunner does it: a token bucket of 2 syncs
+ *    (burstSyncs) refilled at one per minSyncPeriod — 1 s in iptables mode (and userspace, which
+ *    shares the setting), 0 s (no limit) in ipvs mode, the v1.30 defaults. So a burst of
+ *    changes is programmed at once, and a steady stream of changes (pods turning Ready one by
+ *    one) at most once a second: a new pod can take up to a second to become reachable.
+ *
+ * Simplified: syncPeriod (the periodic resync, every 30 s upstream; a full one every hour since
+ * 1.28) is not modelled — nothing here changes the rules behind kube-proxy's back. kube-proxy's
+ * own startup Event ("Starting kube-proxy.") is not recorded.
  */
 import type { Node } from 'kubernetes-types/core/v1';
 import type { KObject, WatchEvent } from '../../api/types';
@@ -32,6 +37,10 @@ import { UserspaceProxier } from './userspace';
 type StoredNode = Node & KObject;
 
 const SYNC_KEY = 'sync';
+/** --iptables-min-sync-period / --ipvs-min-sync-period defaults (v1.30). */
+const MIN_SYNC_PERIOD_MS: Record<ProxyMode, number> = { iptables: 1000, userspace: 1000, ipvs: 0 };
+/** The proxiers' burstSyncs. */
+const BURST_SYNCS = 2;
 
 /** The per-node kube-proxies, by node name (for tests and the lead's wiring). */
 export interface KubeProxies {
@@ -76,8 +85,28 @@ function startKubeProxy(
     .watch('EndpointSlice', () => SYNC_KEY)
     .watch('Node', (ev) => (nodeChanged(ev, nodeName) ? SYNC_KEY : undefined))
     .onReconcile(() => {
-      syncProxyRules();
+      const wait = takeSyncToken();
+      if (wait > 0) c.enqueueAfter(SYNC_KEY, wait);
+      else syncProxyRules();
     });
+
+  // Models pkg/util/async/bounded_frequency_runner.go tryRun: the token bucket
+  // (flowcontrol.NewTokenBucketRateLimiter(1/minInterval, burstRuns)).
+  let tokens = BURST_SYNCS;
+  let refilledAt = ctx.clock.now();
+  /** 0 when a sync may run now (a token is taken), else the ms until the next token. */
+  function takeSyncToken(): number {
+    const minInterval = MIN_SYNC_PERIOD_MS[dataplane.settings.proxyMode];
+    const now = ctx.clock.now();
+    if (minInterval <= 0) return 0;
+    tokens = Math.min(BURST_SYNCS, tokens + (now - refilledAt) / minInterval);
+    refilledAt = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - tokens) * minInterval);
+  }
   dataplane.onSettings(() => c.enqueue(SYNC_KEY));
   c.enqueue(SYNC_KEY);
 

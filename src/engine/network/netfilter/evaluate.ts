@@ -36,7 +36,7 @@ import { BUILTIN_CHAINS } from '../model';
 import type { ConntrackEntry, CtState, Direction, Tuple } from './conntrack';
 import { Conntrack } from './conntrack';
 import type { Packet } from './packet';
-import { cidrContains } from './packet';
+import { cidrContains, ipToNumber, parseCidr } from './packet';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
@@ -239,15 +239,15 @@ export interface EvalEnv {
   /** This node's `-m recent` lists. */
   recent: RecentLists;
   /** `-m set` (ipvs mode); a rule with a set match throws without it. */
-  ipset?: IpsetTest;
+  ipset?: IpsetTest | undefined;
   /** REDIRECT at PREROUTING: the primary address of the interface the packet came in on. */
-  redirectAddress?: string;
+  redirectAddress?: string | undefined;
   /** MASQUERADE: the address of the interface the packet leaves by (from the routing decision). */
-  outgoingAddress?: string;
+  outgoingAddress?: string | undefined;
   /** Rule counters (NodeDataplane.counters); none are kept without it. */
-  counters?: WeakMap<Rule, Counters>;
+  counters?: WeakMap<Rule, Counters> | undefined;
   /** Built-in chain policy counters by `table/chain` (NodeDataplane.policyCounters). */
-  policyCounters?: Map<string, Counters>;
+  policyCounters?: Map<string, Counters> | undefined;
 }
 
 /** What a matched rule did. */
@@ -323,9 +323,13 @@ export function traverse(
   }
   const chains = tables[table].chains;
   const steps: Step[] = [];
-  const pkt: Packet = { ...packet };
-  const stack: Array<{ chain: Chain; next: number }> = [];
+  const pkt: Packet = copyPacket(packet);
+  // The destination only changes by DNAT/REDIRECT, which end the traversal.
+  const dst = ipToNumber(pkt.dst);
+  const stack: Array<{ chain: Chain; positions: readonly number[] | null; next: number }> = [];
   let chain: Chain = chains.get(hook) ?? { name: hook, rules: [] };
+  // The rule positions worth testing in a long chain (see chainIndexOf); null: every rule.
+  let positions = positionsFor(chain.rules, dst);
   let i = 0;
   const done = (verdict: Verdict, extra?: Partial<Traversal>): Traversal => {
     const t: Traversal = { verdict, packet: pkt, mark: pkt.mark, steps };
@@ -333,12 +337,14 @@ export function traverse(
   };
 
   for (;;) {
-    const rule = chain.rules[i];
-    if (!rule) {
+    const at0 = positions ? positions[i] : i;
+    const rule = at0 === undefined ? undefined : chain.rules[at0];
+    if (!rule || at0 === undefined) {
       // The end of a user chain is an implicit RETURN; the end of the built-in one, the policy.
       const caller = stack.pop();
       if (caller) {
         chain = caller.chain;
+        positions = caller.positions;
         i = caller.next;
         continue;
       }
@@ -347,11 +353,11 @@ export function traverse(
     i++;
     if (!ruleMatches(rule, pkt, env)) continue;
     addCounter(env.counters, rule, pkt.bytes);
-    // No closure here: this loop runs for every rule a packet meets.
-    const at = { table, chain: chain.name, index: i, rule };
+    // No closures or object spreads here: this loop runs for every rule a packet meets.
+    const index = at0 + 1;
     const target = rule.target;
     if (!target) {
-      steps.push({ ...at, effect: { kind: 'none' } });
+      steps.push(step(table, chain.name, index, rule, { kind: 'none' }));
       continue;
     }
     const place = TARGET_PLACES[target.j];
@@ -368,17 +374,19 @@ export function traverse(
         if (stack.length >= MAX_JUMP_DEPTH) {
           throw new Error(`iptables: too many levels of jumps (loop at ${target.chain}?)`);
         }
-        steps.push({ ...at, effect: { kind: 'jump', chain: target.chain } });
-        stack.push({ chain, next: i });
+        steps.push(step(table, chain.name, index, rule, { kind: 'jump', chain: target.chain }));
+        stack.push({ chain, positions, next: i });
         chain = next;
+        positions = positionsFor(chain.rules, dst);
         i = 0;
         continue;
       }
       case 'RETURN': {
-        steps.push({ ...at, effect: { kind: 'return' } });
+        steps.push(step(table, chain.name, index, rule, { kind: 'return' }));
         const caller = stack.pop();
         if (caller) {
           chain = caller.chain;
+          positions = caller.positions;
           i = caller.next;
           continue;
         }
@@ -387,18 +395,20 @@ export function traverse(
       case 'MARK':
         // --set-xmark value/mask: zero the mask bits, then XOR the value in.
         pkt.mark = ((pkt.mark & ~target.mask) ^ target.value) >>> 0;
-        steps.push({ ...at, effect: { kind: 'mark', mark: pkt.mark } });
+        steps.push(step(table, chain.name, index, rule, { kind: 'mark', mark: pkt.mark }));
         continue;
       case 'ACCEPT':
       case 'DROP':
       case 'REJECT':
-        steps.push({ ...at, effect: { kind: 'verdict', verdict: target.j } });
+        steps.push(step(table, chain.name, index, rule, { kind: 'verdict', verdict: target.j }));
         return done(target.j);
       case 'DNAT': {
         const to = parseNatDestination(target.to, pkt.dport);
         pkt.dst = to.ip;
         pkt.dport = to.port;
-        steps.push({ ...at, effect: { kind: 'dnat', ip: to.ip, port: to.port } });
+        steps.push(
+          step(table, chain.name, index, rule, { kind: 'dnat', ip: to.ip, port: to.port }),
+        );
         return done('ACCEPT', { dnat: to });
       }
       case 'REDIRECT': {
@@ -406,22 +416,24 @@ export function traverse(
         // incoming interface, and are dropped if it has none (nf_nat_redirect_ipv4).
         const ip = hook === 'OUTPUT' ? '127.0.0.1' : env.redirectAddress;
         if (ip === undefined) {
-          steps.push({ ...at, effect: { kind: 'verdict', verdict: 'DROP' } });
+          steps.push(step(table, chain.name, index, rule, { kind: 'verdict', verdict: 'DROP' }));
           return done('DROP');
         }
         pkt.dst = ip;
         pkt.dport = target.toPorts;
-        steps.push({ ...at, effect: { kind: 'redirect', ip, port: target.toPorts } });
+        steps.push(
+          step(table, chain.name, index, rule, { kind: 'redirect', ip, port: target.toPorts }),
+        );
         return done('ACCEPT', { dnat: { ip, port: target.toPorts } });
       }
       case 'MASQUERADE': {
         // masquerade_tg: no address on the outgoing interface → NF_DROP.
         const address = env.outgoingAddress;
         if (address === undefined) {
-          steps.push({ ...at, effect: { kind: 'verdict', verdict: 'DROP' } });
+          steps.push(step(table, chain.name, index, rule, { kind: 'verdict', verdict: 'DROP' }));
           return done('DROP');
         }
-        steps.push({ ...at, effect: { kind: 'masquerade', address } });
+        steps.push(step(table, chain.name, index, rule, { kind: 'masquerade', address }));
         return done('ACCEPT', {
           masquerade: { address, randomFully: target.randomFully === true },
         });
@@ -438,6 +450,97 @@ export function traverse(
     effect: { kind: 'policy', verdict: 'ACCEPT' },
   });
   return done('ACCEPT');
+}
+
+/**
+ * A long chain's rules by exact destination. KUBE-SERVICES holds one `-d <cluster IP>/32` rule
+ * per service port (and KUBE-EXTERNAL-SERVICES, the filter KUBE-SERVICES, one per external
+ * address): with a thousand services a packet would test a thousand rules to match one. The
+ * kernel does walk them all; the result is the same if the rules whose `-d` cannot match are
+ * skipped, since a rule that does not match has no effect (no counter, no statistic draw: -d is
+ * tested before any match module). So each long chain gets, per /32 destination, the ascending
+ * positions of the rules that name it merged with the positions of the rules that name no single
+ * destination; a traversal walks those. Rules arrays are never modified after they are built
+ * (model.ts: readonly), so the index lives as long as the array.
+ */
+interface ChainIndex {
+  /** Positions to test for a packet to this destination (a /32 some rule names). */
+  byDst: Map<number, readonly number[]>;
+  /** Positions to test for any other destination. */
+  generic: readonly number[];
+}
+
+/** Shorter chains are walked rule by rule: an index would cost more than it saves. */
+const INDEX_MIN_RULES = 16;
+const chainIndexes = new WeakMap<readonly Rule[], ChainIndex | null>();
+
+function positionsFor(rules: readonly Rule[], dst: number | undefined): readonly number[] | null {
+  if (rules.length < INDEX_MIN_RULES) return null;
+  let index = chainIndexes.get(rules);
+  if (index === undefined) {
+    index = chainIndexOf(rules);
+    chainIndexes.set(rules, index);
+  }
+  if (!index) return null;
+  return (dst !== undefined ? index.byDst.get(dst) : undefined) ?? index.generic;
+}
+
+function chainIndexOf(rules: readonly Rule[]): ChainIndex | null {
+  const specific = new Map<number, number[]>();
+  const generic: number[] = [];
+  for (let i = 0; i < rules.length; i++) {
+    const d = (rules[i] as Rule).dst;
+    const c = d && d.negate !== true ? parseCidr(d.cidr) : undefined;
+    if (c && c.prefix === 32) {
+      const list = specific.get(c.base);
+      if (list) list.push(i);
+      else specific.set(c.base, [i]);
+    } else generic.push(i);
+  }
+  // Mostly rules for any destination (a KUBE-SVC chain's statistic cascade): nothing to skip.
+  if (generic.length * 2 > rules.length) return null;
+  const byDst = new Map<number, readonly number[]>();
+  for (const [addr, own] of specific) {
+    const merged: number[] = [];
+    let a = 0;
+    let b = 0;
+    while (a < own.length || b < generic.length) {
+      const x = own[a];
+      const y = generic[b];
+      if (y === undefined || (x !== undefined && x < y)) {
+        merged.push(x as number);
+        a++;
+      } else {
+        merged.push(y);
+        b++;
+      }
+    }
+    byDst.set(addr, merged);
+  }
+  return { byDst, generic };
+}
+
+/** Spread-free: object spread costs several times a literal on this path. */
+function step(
+  table: TableName,
+  chain: string,
+  index: number,
+  rule: Rule | null,
+  effect: StepEffect,
+): Step {
+  return { table, chain, index, rule, effect };
+}
+
+export function copyPacket(p: Packet): Packet {
+  return {
+    proto: p.proto,
+    src: p.src,
+    sport: p.sport,
+    dst: p.dst,
+    dport: p.dport,
+    bytes: p.bytes,
+    mark: p.mark,
+  };
 }
 
 function addCounter<K extends object | string>(
@@ -620,7 +723,7 @@ export function natPass(input: NatPassInput): PassResult {
   const now = env.now;
   const known = conntrack.lookup(input.packet, now);
   const original: Tuple = tupleOf(input.packet);
-  let pkt: Packet = { ...input.packet };
+  let pkt: Packet = copyPacket(input.packet);
   const ctstate: CtState[] = known ? [...known.ctstate] : ['NEW'];
   const steps: Step[] = [];
   const hooks: Hook[] = [];
@@ -647,6 +750,21 @@ export function natPass(input: NatPassInput): PassResult {
     return r;
   };
 
+  // One environment for every table of the pass, built with all its fields at once (adding a
+  // field later costs a hidden-class transition per pass); ctstate is updated in place.
+  const evalEnv: EvalEnv = {
+    now: env.now,
+    random: env.random,
+    isLocalAddress: env.isLocalAddress,
+    ctstate,
+    recent: env.recent,
+    ipset: env.ipset,
+    redirectAddress: env.redirectAddress,
+    outgoingAddress: undefined,
+    counters: env.counters,
+    policyCounters: env.policyCounters,
+  };
+
   /** Run a hook's tables; false when the packet did not survive it. */
   const runHook = (hook: Hook, only?: readonly TableName[]): boolean => {
     hooks.push(hook);
@@ -664,7 +782,6 @@ export function natPass(input: NatPassInput): PassResult {
         addCounter(env.policyCounters, `${table}/${hook}`, pkt.bytes);
         continue;
       }
-      const evalEnv: EvalEnv = { ...env, ctstate };
       if (route?.outgoingAddress !== undefined) evalEnv.outgoingAddress = route.outgoingAddress;
       const t = traverse(tables, table, hook, pkt, evalEnv);
       steps.push(...t.steps);
@@ -692,10 +809,14 @@ export function natPass(input: NatPassInput): PassResult {
   const applyConntrackNat = (hook: Hook): void => {
     if (!known) return;
     if ((hook === 'PREROUTING' || hook === 'OUTPUT') && known.dst) {
-      pkt = { ...pkt, dst: known.dst.ip, dport: known.dst.port };
+      pkt = copyPacket(pkt);
+      pkt.dst = known.dst.ip;
+      pkt.dport = known.dst.port;
     }
     if ((hook === 'POSTROUTING' || hook === 'INPUT') && known.src) {
-      pkt = { ...pkt, src: known.src.ip, sport: known.src.port };
+      pkt = copyPacket(pkt);
+      pkt.src = known.src.ip;
+      pkt.sport = known.src.port;
     }
   };
 
@@ -714,7 +835,9 @@ export function natPass(input: NatPassInput): PassResult {
     for (let tries = 0; conntrack.isTaken(translated, now) && tries < 65536; tries++) {
       translated = { ...translated, sport: randomPort(translated.sport, env.random) };
     }
-    pkt = { ...pkt, src: translated.src, sport: translated.sport };
+    pkt = copyPacket(pkt);
+    pkt.src = translated.src;
+    pkt.sport = translated.sport;
     if (translated.src !== original.src || translated.sport !== original.sport) {
       if (!ctstate.includes('SNAT')) ctstate.push('SNAT');
     }

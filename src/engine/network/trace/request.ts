@@ -62,13 +62,27 @@ import type { ContainerEnv } from '../../shell/container/target';
 import { podHostname } from '../../shell/container/pod-files';
 import type { Dataplane, NodeDataplane } from '../dataplane';
 import { dataplaneOf } from '../dataplane';
-import { netNodeOf, netNodes, nodeInterfaces, routeLookup, vethNameOf } from '../interfaces';
+import {
+  netNodeOf,
+  netNodes,
+  nodeInterfaces,
+  nodeLocalAddresses,
+  nodePodsByIP,
+  routeLookup,
+  vethNameOf,
+} from '../interfaces';
 import type { RouteLookup } from '../interfaces';
 import type { Rule, Tables, TableName, VirtualServer } from '../model';
 import { MASQ_MARK } from '../model';
 import type { ConntrackEntry, CtState, Tuple } from '../netfilter/conntrack';
 import type { EvalEnv, Hook, PassEnv, Step } from '../netfilter/evaluate';
-import { ipsetTester, natPass, nodeNetfilterState, traverse } from '../netfilter/evaluate';
+import {
+  copyPacket,
+  ipsetTester,
+  natPass,
+  nodeNetfilterState,
+  traverse,
+} from '../netfilter/evaluate';
 import { saveRule } from '../netfilter/iptables-save';
 import type { Packet } from '../netfilter/packet';
 import { kubeletBaseTables } from '../netfilter/tables';
@@ -213,7 +227,6 @@ class Walk {
   readonly hops: Hop[] = [];
   t = 0;
   readonly dataplane: Dataplane;
-  private readonly locals = new Map<string, Set<string>>();
   private readonly env: ContainerEnv;
 
   constructor(
@@ -230,7 +243,10 @@ class Walk {
 
   hop(h: Omit<Hop, 'atMs'>, cost = NODE_HOP_MS): void {
     this.t = round3(this.t + cost);
-    this.hops.push({ ...h, atMs: this.t });
+    // Callers pass a fresh literal: completing it is cheaper than a spread copy.
+    const hop = h as Hop;
+    hop.atMs = this.t;
+    this.hops.push(hop);
   }
 
   // ---------------------------------------------------------------- the cluster
@@ -247,16 +263,8 @@ class Walk {
     return this.nodeObject(node)?.metadata.annotations?.[FAULT_ANNOTATION] === 'down';
   }
 
-  localAddresses(node: string): Set<string> {
-    let s = this.locals.get(node);
-    if (!s) {
-      s = new Set();
-      for (const i of nodeInterfaces(this.ctx, node)) {
-        for (const a of i.addrs) if (a.family === 'inet') s.add(a.address);
-      }
-      this.locals.set(node, s);
-    }
-    return s;
+  localAddresses(node: string): ReadonlySet<string> {
+    return nodeLocalAddresses(this.ctx, node);
   }
 
   route(node: string, dst: string): RouteLookup {
@@ -272,13 +280,7 @@ class Walk {
 
   /** The pod whose sandbox holds `ip` on this node's pod network. */
   podWithIP(node: string, ip: string): StoredPod | undefined {
-    return this.podsOn(node).find(
-      (p) =>
-        p.spec?.hostNetwork !== true &&
-        p.status?.podIP === ip &&
-        p.status.phase !== 'Succeeded' &&
-        p.status.phase !== 'Failed',
-    );
+    return nodePodsByIP(this.ctx, node).get(ip);
   }
 
   /** A running container of the pod listening on the TCP port. */
@@ -356,7 +358,7 @@ class Walk {
   // ---------------------------------------------------------------- netfilter hops
 
   emitSteps(node: string, before: Packet, steps: readonly Step[], after: Packet): void {
-    let cur: Packet = { ...before };
+    let cur: Packet = copyPacket(before);
     for (const s of steps) {
       if (s.effect.kind === 'policy' || !s.rule) continue;
       const chain = {
@@ -395,7 +397,9 @@ class Walk {
         case 'dnat':
         case 'redirect': {
           const b = ends(cur);
-          cur = { ...cur, dst: e.ip, dport: e.port };
+          cur = copyPacket(cur);
+          cur.dst = e.ip;
+          cur.dport = e.port;
           const a = ends(cur);
           const verb = e.kind === 'dnat' ? 'DNAT' : 'REDIRECT';
           this.hop({
@@ -410,7 +414,9 @@ class Walk {
         }
         case 'masquerade': {
           const b = ends(cur);
-          cur = { ...cur, src: after.src, sport: after.sport };
+          cur = copyPacket(cur);
+          cur.src = after.src;
+          cur.sport = after.sport;
           const a = ends(cur);
           this.hop({
             kind: 'chain',
@@ -689,7 +695,7 @@ class Walk {
     const nf = nodeNetfilterState(this.dataplane, node);
     const original = tupleOf(pkt);
     const ctstate: CtState[] = ['NEW'];
-    let cur: Packet = { ...pkt };
+    let cur: Packet = copyPacket(pkt);
     const run = (table: TableName, hook: Hook, outgoingAddress?: string) => {
       const env: EvalEnv = { ...baseEnv, ctstate };
       if (outgoingAddress !== undefined) env.outgoingAddress = outgoingAddress;
@@ -722,7 +728,9 @@ class Walk {
       );
     }
     const b = ends(cur);
-    cur = { ...cur, dst: rs.address, dport: rs.port };
+    cur = copyPacket(cur);
+    cur.dst = rs.address;
+    cur.dport = rs.port;
     ctstate.push('DNAT');
     this.hop({
       kind: 'kube-proxy',
@@ -747,7 +755,9 @@ class Walk {
       for (let tries = 0; nf.conntrack.isTaken(translated, this.now) && tries < 100; tries++) {
         translated = { ...translated, sport: 1024 + rng.int(65535 - 1024 + 1) };
       }
-      cur = { ...cur, src: translated.src, sport: translated.sport };
+      cur = copyPacket(cur);
+      cur.src = translated.src;
+      cur.sport = translated.sport;
     }
     this.emitSteps(node, before, t.steps, cur);
     if (t.verdict !== 'ACCEPT') return this.dropped(node, conn);
@@ -792,8 +802,15 @@ class Walk {
       const lk = ct.lookup(tupleOf(r), this.now);
       if (!lk) continue;
       const b = ends(r);
-      if (lk.dst) r = { ...r, dst: lk.dst.ip, dport: lk.dst.port };
-      if (lk.src) r = { ...r, src: lk.src.ip, sport: lk.src.port };
+      if (lk.dst || lk.src) r = copyPacket(r);
+      if (lk.dst) {
+        r.dst = lk.dst.ip;
+        r.dport = lk.dst.port;
+      }
+      if (lk.src) {
+        r.src = lk.src.ip;
+        r.sport = lk.src.port;
+      }
       ct.seen(lk.entry, lk.direction, this.now);
       const a = ends(r);
       if (a.src !== b.src || a.dst !== b.dst) {
