@@ -162,21 +162,25 @@ if (process.argv[1]?.endsWith('network.ts')) {
 
 /**
  * traced-requests: requests per second through the whole tracer (netfilter on both nodes,
- * conntrack, routing, the answer), in iptables mode, from one pod to the ClusterIPs of 100
- * Services × 10 endpoints on 10 nodes (1,000 pods; a cluster of 1,000 Services would take the
- * benchmark minutes to build). Budget: ≥ 10,000 requests/s.
+ * conntrack, routing, the answer), in iptables mode, from one pod to the ClusterIPs of 1,000
+ * Services × 10 endpoints (10,000 pods on 100 nodes: the cluster the iptables figures describe,
+ * built and settled first; `cluster-settle` reports how long that took). Budget: ≥ 10,000
+ * requests/s. Each run sends `requests` requests round-robin over the services after a warm-up;
+ * the line gives the median run (every run in perSecondRuns).
  */
-export function traceFigures(requests = 5_000): object[] {
+export function traceFigures(requests = 20_000, runs = 3, services = 1000): object[] {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const t0 = performance.now();
   const cluster = createCluster({
     seed: 1,
-    workers: 10,
+    workers: services / 10,
     nodeCpu: '64',
     nodeMemory: '256Gi',
     bootstrapMs: 0,
   });
   const objects: KObject[] = [];
-  for (let s = 0; s < 100; s++) {
-    const name = `svc-${String(s).padStart(3, '0')}`;
+  for (let s = 0; s < services; s++) {
+    const name = `svc-${String(s).padStart(4, '0')}`;
     objects.push(
       {
         apiVersion: 'apps/v1',
@@ -201,6 +205,7 @@ export function traceFigures(requests = 5_000): object[] {
   }
   cluster.applyObjects(objects);
   cluster.settle({ maxVirtualMs: 30 * 60_000, maxSteps: 50_000_000 });
+  const settleMs = performance.now() - t0;
   const ips = cluster.store
     .list('Service', { namespace: 'default' })
     .flatMap((s) =>
@@ -216,21 +221,31 @@ export function traceFigures(requests = 5_000): object[] {
       address: ips[i % ips.length]!,
       port: 80,
     });
-  for (let i = 0; i < 500; i++) send(i); // warm-up
-  let ok = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < requests; i++) if (send(i).outcome.ok) ok++;
-  const ms = performance.now() - t0;
-  const perSecond = Math.round((requests / ms) * 1000);
+  for (let i = 0; i < 1000; i++) send(i); // warm-up
+  const rates: number[] = [];
+  let answered = 0;
+  for (let r = 0; r < runs; r++) {
+    gc?.();
+    let ok = 0;
+    const start = performance.now();
+    for (let i = 0; i < requests; i++) if (send(i).outcome.ok) ok++;
+    const ms = performance.now() - start;
+    rates.push(Math.round((requests / ms) * 1000));
+    answered = ok;
+  }
+  const sorted = [...rates].sort((a, b) => a - b);
+  const perSecond = sorted[Math.floor(sorted.length / 2)]!;
   return [
     {
       bench: 'traced-requests',
       services: ips.length,
       endpointsPerService: 10,
+      nodes: services / 10 + 1,
+      clusterSettleMs: Math.round(settleMs),
       requests,
-      answered: ok,
-      totalMs: Math.round(ms),
+      answered,
       perSecond,
+      perSecondRuns: rates,
       budgetPerSecond: 10_000,
       withinBudget: perSecond >= 10_000,
     },

@@ -6,7 +6,9 @@
  *  - deployments-1k: the same at 1/10 the size (100 × 10 on 10 nodes), so the growth is visible.
  *  - growth: time(10k) / time(1k). Budget: ≤ 12 for 10× the work.
  *  - iptables-full-sync / iptables-partial-sync / iptables-save-print: kube-proxy's iptables
- *    mode for 1,000 services × 10 endpoints on one node (bench/network.ts; budgets 200 ms, 5 ms).
+ *    mode for 1,000 services × 10 endpoints on one node (bench/network.ts; budgets 200 ms, 5 ms);
+ *  - traced-requests: requests per second through the tracer on a cluster of those 1,000
+ *    services × 10 endpoints (budget ≥ 10,000/s). Node only, bundled like the scenario.
  *
  * The scenario (bench/scenario.ts) runs in two runtimes, each line saying which:
  *  - **chromium**: headless Chromium (Debian's /usr/bin/chromium, or CHROMIUM_PATH), the runtime the
@@ -32,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { buildSync } from 'esbuild';
 import { chromium } from '@playwright/test';
-import { iptablesFigures, traceFigures } from './network';
+import type * as Network from './network';
 import type * as Scenario from './scenario';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,11 +55,11 @@ const BUDGET_MS = 3000;
 const GROWTH_BUDGET = 12;
 
 /** The scenario bundled with the engine, as one file for `format`. */
-function bundle(format: 'cjs' | 'iife'): string {
-  const outfile = join(cacheDir, format === 'cjs' ? 'scenario.cjs' : 'scenario.iife.js');
+function bundle(format: 'cjs' | 'iife', entry: 'scenario' | 'network' = 'scenario'): string {
+  const outfile = join(cacheDir, format === 'cjs' ? `${entry}.cjs` : `${entry}.iife.js`);
   mkdirSync(cacheDir, { recursive: true });
   buildSync({
-    entryPoints: [join(root, 'bench', 'scenario.ts')],
+    entryPoints: [join(root, 'bench', `${entry}.ts`)],
     bundle: true,
     platform: format === 'cjs' ? 'node' : 'browser',
     format,
@@ -161,6 +163,14 @@ for (const runtime of runtimes) {
   else if (runtime === 'node') await inNode();
   else throw new Error(`unknown --runtime ${runtime} (chromium or node)`);
 }
-// kube-proxy's iptables mode (bench/network.ts), in Node on the tsx-compiled sources.
-if (only === undefined)
-  for (const f of [...iptablesFigures(), ...traceFigures()]) console.log(JSON.stringify(f));
+// kube-proxy's iptables mode and the tracer (bench/network.ts), in Node, bundled as it ships
+// (or the tsx-compiled sources with --sources).
+if (only === undefined && runtimes.includes('node')) {
+  const network: typeof Network = fromSources
+    ? await import('./network')
+    : (createRequire(import.meta.url)(bundle('cjs', 'network')) as typeof Network);
+  for (const f of [...network.iptablesFigures(), ...network.traceFigures()])
+    console.log(
+      JSON.stringify({ ...f, runtime: 'node', engine: fromSources ? 'tsx' : 'esbuild-bundle' }),
+    );
+}

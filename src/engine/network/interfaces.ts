@@ -237,7 +237,37 @@ function internalIP(n: StoredNode): string | undefined {
  * objects, with the configuration filling what they lack; the configuration alone when the store
  * has no Nodes yet (a controller test's fixture).
  */
-export function netNodes(ctx: ClusterContext): NetNode[] {
+export function netNodes(ctx: ClusterContext): readonly NetNode[] {
+  return netNodeIndex(ctx).list;
+}
+
+/** The nodes by name and in store order, rebuilt when the store changes (every hop asks). */
+function netNodeIndex(ctx: ClusterContext): NetNodeIndex {
+  const rv = ctx.store.resourceVersion;
+  const hit = netNodeCache.get(ctx);
+  if (hit && hit.rv === rv) return hit;
+  const list = buildNetNodes(ctx);
+  const index: NetNodeIndex = {
+    rv,
+    list,
+    byName: new Map(list.map((n) => [n.name, n])),
+    cidrs: list.map((n) => parseCidr(n.podCIDR)),
+  };
+  netNodeCache.set(ctx, index);
+  return index;
+}
+
+interface NetNodeIndex {
+  rv: number;
+  list: readonly NetNode[];
+  byName: ReadonlyMap<string, NetNode>;
+  /** Each node's parsed pod CIDR, in `list` order. */
+  cidrs: ReadonlyArray<Cidr | undefined>;
+}
+
+const netNodeCache = new WeakMap<ClusterContext, NetNodeIndex>();
+
+function buildNetNodes(ctx: ClusterContext): NetNode[] {
   const config = new Map(ctx.config.nodes.map((n) => [n.name, n]));
   const objects = ctx.store.list<StoredNode>('Node');
   if (objects.length === 0) {
@@ -255,7 +285,7 @@ export function netNodes(ctx: ClusterContext): NetNode[] {
 
 /** One node's addresses, or undefined for a node the cluster does not have. */
 export function netNodeOf(ctx: ClusterContext, node: string): NetNode | undefined {
-  const found = netNodes(ctx).find((n) => n.name === node);
+  const found = netNodeIndex(ctx).byName.get(node);
   if (found) return found;
   const c = ctx.config.nodes.find((n) => n.name === node);
   return c ? { name: c.name, ip: c.ip, podCIDR: c.podCIDR } : undefined;
@@ -631,10 +661,12 @@ function lookupRoute(ctx: ClusterContext, node: string, dstIP: string): RouteLoo
   }
 
   const flannelSrc = own ? formatIPv4(own.base) : self.ip;
-  const peers = netNodes(ctx);
-  for (const peer of peers) {
+  const nodes = netNodeIndex(ctx);
+  const peers = nodes.list;
+  for (let i = 0; i < peers.length; i++) {
+    const peer = peers[i] as NetNode;
     if (peer.name === self.name) continue;
-    const c = parseCidr(peer.podCIDR);
+    const c = nodes.cidrs[i];
     if (c && inCidr(dst, c)) {
       return {
         kind: 'overlay',

@@ -97,6 +97,15 @@ describe('prompt, cd, pwd', () => {
     expect(shell.node).toBe('master');
   });
 
+  it("ssh passes the remote command's own options through; its own options come first", () => {
+    const { shell } = setup();
+    expect(shell.run('ssh node2 echo -n hi').stdout).toBe('hi');
+    expect(shell.run('ssh -p 22 -o StrictHostKeyChecking=no root@node1 hostname').stdout).toBe(
+      'node1\n',
+    );
+    expect(shell.node).toBe('master');
+  });
+
   it('kubectl on a worker has no kubeconfig', () => {
     const { shell } = setup();
     shell.run('ssh node1');

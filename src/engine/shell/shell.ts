@@ -425,9 +425,18 @@ export class Shell {
   }
 
   private ssh(argv: string[], io: ToolIO): CommandResult {
-    const args = argv
-      .slice(1)
-      .filter((a, i, all) => !a.startsWith('-') && !['-p', '-l', '-i'].includes(all[i - 1] ?? ''));
+    // ssh's options come before the destination; everything after it is the remote command
+    // (`ssh node1 ls -l /etc`), joined with spaces as ssh sends it.
+    const args: string[] = [];
+    for (let i = 1; i < argv.length; i++) {
+      const a = argv[i] ?? '';
+      if (args.length === 0 && a.startsWith('-') && a.length > 1) {
+        // Options that take a value, given separately (`-p 22`) rather than attached (`-p22`).
+        if (a.length === 2 && SSH_VALUE_OPTIONS.includes(a[1] ?? '')) i++;
+        continue;
+      }
+      args.push(a);
+    }
     const dest = args[0];
     if (dest === undefined) {
       return {
@@ -468,6 +477,9 @@ export class Shell {
     return { stdout: '', stderr: '', exitCode: 0 };
   }
 }
+
+/** ssh(1)'s options that take an argument. */
+const SSH_VALUE_OPTIONS = 'BbcDEeFIiJLlmOopQRSWw';
 
 /**
  * kubectl on a worker (no kubeconfig there): client-go falls back to localhost:8080 and

@@ -21,6 +21,7 @@ import type { CommandContext, FlagSpec, KubectlCommand } from '../types';
 import { KubectlError, usageError } from '../types';
 import type { Validation } from './apply';
 import { createDeploymentCommand } from './create-deployment';
+import { createServiceCommand } from './create-service';
 import {
   deprecationWarnings,
   dropUnknownFields,
@@ -42,7 +43,7 @@ import { checkOutputFormat, dryRunStrategy, withDryRun } from './label';
 import { DRY_RUN_FLAG, OUTPUT_FLAG, SELECTOR_FLAG } from '../flag-specs';
 
 /** `kubectl create <sub-command>`: the generators, one import each. */
-const SUBCOMMANDS: KubectlCommand[] = [createDeploymentCommand];
+const SUBCOMMANDS: KubectlCommand[] = [createDeploymentCommand, createServiceCommand];
 
 const FLAGS: FlagSpec[] = [
   DRY_RUN_FLAG,

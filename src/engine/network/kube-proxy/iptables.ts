@@ -210,6 +210,31 @@ interface NodeContext {
 }
 
 /** The body of syncProxyRules' "Build rules for each service-port" loop. */
+/**
+ * Every node's kube-proxy writes the same chains for a service port unless the node itself
+ * enters into them: its name (which endpoints are local, for Local traffic policies) or its IP
+ * (a load balancer's source ranges). Chains and rules are never modified once built and packet
+ * counters are kept per node (NodeDataplane.counters, keyed by rule), so nodes share one
+ * ServiceOutput per service port and node context: a 100-node cluster with 1,000 services holds
+ * one copy of the 11,000 service chains instead of a hundred (which the garbage collector felt).
+ */
+const sharedOutputs = new WeakMap<ServicePortInfo, Map<string, ServiceOutput>>();
+
+function sharedServiceOutput(svc: ServicePortInfo, ctx: NodeContext): ServiceOutput {
+  const key =
+    `${usesLocalEndpoints(svc) ? ctx.nodeName : ''}|` +
+    `${svc.loadBalancerSourceRanges.length > 0 ? ctx.nodeIP : ''}|${ctx.clusterCIDR}|` +
+    `${ctx.largeClusterMode ? 'L' : ''}|${ctx.masqueradeAll ? 'M' : ''}`;
+  let byContext = sharedOutputs.get(svc);
+  if (!byContext) sharedOutputs.set(svc, (byContext = new Map()));
+  let out = byContext.get(key);
+  if (!out) {
+    out = serviceOutput(svc, ctx);
+    byContext.set(key, out);
+  }
+  return out;
+}
+
 function serviceOutput(svc: ServicePortInfo, ctx: NodeContext): ServiceOutput {
   const out: ServiceOutput = {
     natServices: [],
@@ -596,6 +621,8 @@ const JUMP_CHAINS: ReadonlyArray<{
 interface CacheEntry {
   info: ServicePortInfo;
   out: ServiceOutput;
+  /** The sync that last saw this service port in its input. */
+  generation: number;
 }
 
 /**
@@ -614,6 +641,13 @@ export class IptablesProxier {
   readonly tables: Tables;
   private readonly opts: Required<SyncOptions>;
   private readonly cache = new Map<string, CacheEntry>();
+  /**
+   * The same entries by their input object: buildProxyInput hands unchanged service ports over
+   * as the very same objects, so most of a sync's lookups need no key string at all (a node of a
+   * 1,000-service cluster syncs about once a second while pods come and go).
+   */
+  private readonly byInfo = new Map<ServicePortInfo, CacheEntry>();
+  private generation = 0;
   private initialized = false;
   /** The node context the cache was built for; a change invalidates it. */
   private nodeKey = '';
@@ -649,6 +683,7 @@ export class IptablesProxier {
       // A full sync: every service port is rewritten.
       for (const e of this.cache.values()) this.dropChains(e.out, undefined);
       this.cache.clear();
+      this.byInfo.clear();
       this.nodeKey = nodeKey;
       this.largeClusterMode = largeClusterMode;
       full = true;
@@ -662,30 +697,46 @@ export class IptablesProxier {
     };
 
     const services = sortedServices(input.services);
-    const seen = new Set<string>();
+    const generation = ++this.generation;
     const outputs: ServiceOutput[] = [];
     let changed = 0;
     for (const svc of services) {
+      const same = this.byInfo.get(svc);
+      if (same) {
+        if (same.generation === generation) continue; // listed twice: the first wins
+        same.generation = generation;
+        outputs.push(same.out);
+        continue;
+      }
       const key = `${svc.svcPortName}/${svc.protocol}`;
-      if (seen.has(key)) continue; // the same port twice in the input: the first wins
-      seen.add(key);
       const entry = this.cache.get(key);
-      if (entry && (entry.info === svc || sameServicePort(entry.info, svc))) {
+      // The same port twice in the input: the first wins.
+      if (entry && entry.generation === generation) continue;
+      if (entry && sameServicePort(entry.info, svc)) {
+        this.byInfo.delete(entry.info);
         entry.info = svc;
+        entry.generation = generation;
+        this.byInfo.set(svc, entry);
         outputs.push(entry.out);
         continue;
       }
-      const out = serviceOutput(svc, ctx);
+      const out = sharedServiceOutput(svc, ctx);
       changed++;
-      if (entry) this.dropChains(entry.out, out);
+      if (entry) {
+        this.dropChains(entry.out, out);
+        this.byInfo.delete(entry.info);
+      }
       for (const c of out.chains) nat.chains.set(c.name, c);
-      this.cache.set(key, { info: svc, out });
+      const fresh: CacheEntry = { info: svc, out, generation };
+      this.cache.set(key, fresh);
+      this.byInfo.set(svc, fresh);
       outputs.push(out);
     }
     for (const [key, entry] of this.cache) {
-      if (seen.has(key)) continue;
+      if (entry.generation === generation) continue;
       this.dropChains(entry.out, undefined);
       this.cache.delete(key);
+      this.byInfo.delete(entry.info);
       changed++;
     }
     // No service port changed: upstream's change trackers report nothing, so no restore runs
@@ -841,8 +892,16 @@ function setChain(table: Tables['nat'], name: string, rules: Rule[]): void {
 }
 
 /** Copies of the rules: a rewritten chain's rules are new rules, with counters from zero. */
+/** New rule objects (so new counters) with the same content; spread-free, it runs per rule. */
 function pushFresh(into: Rule[], rules: readonly Rule[]): void {
-  for (const r of rules) into.push({ ...r });
+  for (const r of rules) {
+    const copy: Rule = { matches: r.matches };
+    if (r.src) copy.src = r.src;
+    if (r.dst) copy.dst = r.dst;
+    if (r.proto) copy.proto = r.proto;
+    if (r.target) copy.target = r.target;
+    into.push(copy);
+  }
 }
 
 function sortedServices(services: readonly ServicePortInfo[]): readonly ServicePortInfo[] {
