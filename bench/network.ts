@@ -83,16 +83,19 @@ export function iptablesFigures(runs = 5): object[] {
       Array.from({ length: ENDPOINTS }, (_, i) => endpoint(s, i)),
     ),
   );
-  const base = input(services);
-  // One endpoint of one service replaced (a pod rescheduled elsewhere).
-  const changedSvc = services[SERVICES >> 1]!;
-  const changed = input(
-    services.map((s) =>
-      s === changedSvc
-        ? servicePort(SERVICES >> 1, [...s.endpoints.slice(1), endpoint(SERVICES + 7, 3)])
-        : s,
-    ),
-  );
+  // Nodes share the chains of a service port (iptables.ts sharedServiceOutput, keyed by the
+  // ServicePortInfo object): each run gets fresh objects, so it generates every rule itself, as
+  // the first kube-proxy to see a service does.
+  const fresh = (): ServicePortInfo[] => services.map((s) => ({ ...s }));
+  const base = input(fresh());
+  // One endpoint of one service replaced (a pod rescheduled elsewhere); a new object each time.
+  const middle = services[SERVICES >> 1]!;
+  const moved = servicePort(SERVICES >> 1, [
+    ...middle.endpoints.slice(1),
+    endpoint(SERVICES + 7, 3),
+  ]);
+  const withOne = (from: ProxyInput, info: ServicePortInfo): ProxyInput =>
+    input(from.services.map((s, i) => (i === SERVICES >> 1 ? { ...info } : s)));
 
   const gc = (globalThis as { gc?: () => void }).gc;
   syncProxyRules(base); // warm-up
@@ -104,15 +107,19 @@ export function iptablesFigures(runs = 5): object[] {
   for (let r = 0; r < runs; r++) {
     gc?.();
     const proxier = new IptablesProxier();
+    const runInput = input(fresh());
     let t0 = performance.now();
-    const { tables } = proxier.sync(base);
+    const { tables } = proxier.sync(runInput);
     full.push(performance.now() - t0);
 
     // Partial syncs, back and forth: each rewrites the one service whose endpoint changed.
+    const next = Array.from({ length: 10 }, (_, k) =>
+      withOne(runInput, k % 2 === 0 ? moved : middle),
+    );
     gc?.();
     for (let k = 0; k < 10; k++) {
       t0 = performance.now();
-      changedServices = proxier.sync(k % 2 === 0 ? changed : base).changedServices;
+      changedServices = proxier.sync(next[k]!).changedServices;
       partial.push(performance.now() - t0);
     }
 

@@ -46,7 +46,13 @@ export type MatchModule =
   | { m: 'recent'; name: string; op: 'set' }
   | { m: 'recent'; name: string; op: 'rcheck'; seconds: number; reap: boolean }
   /** `-m set --match-set NAME dst,dst` (ipvs mode's ipsets). */
-  | { m: 'set'; set: string; flags: readonly ('src' | 'dst')[]; negate?: boolean };
+  | { m: 'set'; set: string; flags: readonly ('src' | 'dst')[]; negate?: boolean }
+  /**
+   * `-m physdev [!] --physdev-is-in`: the packet came in through a port of a bridge (a pod's veth
+   * on cni0; br_netfilter). The only physdev option kube-proxy writes: the userspace proxy's
+   * external-IP portal (`!`, traffic from off the node) and ipvs mode's externalIPRules.
+   */
+  | { m: 'physdev'; isIn: true; negate?: boolean };
 
 export type Target =
   | { j: 'ACCEPT' | 'DROP' | 'RETURN' | 'REJECT' }

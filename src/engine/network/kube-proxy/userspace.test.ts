@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sim/rng';
 import type { ProxyEndpoint, ProxyInput, Rule, ServicePortInfo, Tables } from '../model';
+import { saveRule } from '../netfilter/iptables-save';
 import type { DialOutcome } from './userspace';
 import {
   ERR_FAILED_TO_CONNECT,
@@ -171,7 +172,7 @@ describe('UserspaceProxier rules (k8s-reference §2.1)', () => {
     ]);
   });
 
-  it('externalIPs get the dst-type LOCAL rules, LoadBalancer IPs rules like a cluster IP', () => {
+  it('externalIPs get the physdev and dst-type LOCAL rules, LoadBalancer IPs rules like a cluster IP', () => {
     const lb = svc({
       type: 'LoadBalancer',
       protocol: 'udp',
@@ -182,26 +183,38 @@ describe('UserspaceProxier rules (k8s-reference §2.1)', () => {
     });
     const { tables, proxyPorts } = new UserspaceProxier(new Rng(3)).sync(input(lb));
     const port = proxyPorts.get('default/web/udp') as number;
-    const m = (ip: string, local: boolean) => ({
+    const m = (ip: string, extra: 'local' | 'physdev' | '') => ({
       proto: 'udp',
       dst: { cidr: `${ip}/32` },
       matches: [
         { m: 'comment', comment: 'default/web' },
         { m: 'udp', dport: 53 },
-        ...(local ? [{ m: 'addrtype', dstType: 'LOCAL' }] : []),
+        ...(extra === 'local' ? [{ m: 'addrtype', dstType: 'LOCAL' }] : []),
+        ...(extra === 'physdev' ? [{ m: 'physdev', isIn: true, negate: true }] : []),
       ],
     });
     const redirect = { j: 'REDIRECT', toPorts: port };
     const dnat = { j: 'DNAT', to: `192.168.100.11:${port}` };
+    // openOnePortal(isExternal): container portal from off the node, then from a pod to a local
+    // address; the host portal for a local address only.
     expect(chainRules(tables, 'nat', 'KUBE-PORTALS-CONTAINER')).toEqual([
-      { ...m('10.96.100.1', false), target: redirect },
-      { ...m('192.168.100.50', true), target: redirect },
-      { ...m('203.0.113.10', false), target: redirect },
+      { ...m('10.96.100.1', ''), target: redirect },
+      { ...m('192.168.100.50', 'physdev'), target: redirect },
+      { ...m('192.168.100.50', 'local'), target: redirect },
+      { ...m('203.0.113.10', ''), target: redirect },
     ]);
     expect(chainRules(tables, 'nat', 'KUBE-PORTALS-HOST')).toEqual([
-      { ...m('10.96.100.1', false), target: dnat },
-      { ...m('192.168.100.50', true), target: dnat },
-      { ...m('203.0.113.10', false), target: dnat },
+      { ...m('10.96.100.1', ''), target: dnat },
+      { ...m('192.168.100.50', 'local'), target: dnat },
+      { ...m('203.0.113.10', ''), target: dnat },
+    ]);
+    // As iptables-save prints them: the matches in the order iptablesCommonPortalArgs gives them.
+    const saved = chainRules(tables, 'nat', 'KUBE-PORTALS-CONTAINER').map((r) =>
+      saveRule('KUBE-PORTALS-CONTAINER', r),
+    );
+    expect(saved.slice(1, 3)).toEqual([
+      `-A KUBE-PORTALS-CONTAINER -d 192.168.100.50/32 -p udp -m comment --comment "default/web" -m udp --dport 53 -m physdev ! --physdev-is-in -j REDIRECT --to-ports ${port}`,
+      `-A KUBE-PORTALS-CONTAINER -d 192.168.100.50/32 -p udp -m comment --comment "default/web" -m udp --dport 53 -m addrtype --dst-type LOCAL -j REDIRECT --to-ports ${port}`,
     ]);
   });
 });

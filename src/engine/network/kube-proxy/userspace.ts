@@ -22,11 +22,13 @@
  * A portal's rules are the same objects for as long as it stays open (nothing rewrites them, as
  * an iptables-restore would), so their packet counters survive syncs.
  *
+ * externalIPs get upstream's three rules per address: in KUBE-PORTALS-CONTAINER
+ * `-m physdev ! --physdev-is-in` (traffic that did not come in over a bridge port, i.e. from off
+ * the node, such as the laptop's SYN the network routes to the node) and `-m addrtype --dst-type
+ * LOCAL` (a pod calling an external IP that is the node's own), both REDIRECTed to the proxy; in
+ * KUBE-PORTALS-HOST the `--dst-type LOCAL` one, DNATed.
+ *
  * Left out, and why:
- *  - externalIPs: upstream writes three rules per address; the first,
- *    `-m physdev ! --physdev-is-in` (traffic that did not come in over a bridge port), has no
- *    match module in the shared model, so only the two `-m addrtype --dst-type LOCAL` rules are
- *    written (the lead can add a `physdev` MatchModule to restore it);
  *  - `--proxy-port-range` and a non-0.0.0.0 `--bind-address` (DNAT instead of REDIRECT in the
  *    container chains): the playground runs kube-proxy with its defaults;
  *  - claimNodePort (the socket that holds a NodePort open on the node) and the UDP "connection"
@@ -195,7 +197,7 @@ function readyEndpoints(eps: readonly ProxyEndpoint[]): { keys: string[]; eps: P
 
 /**
  * Models proxier.go iptablesCommonPortalArgs: `-m comment --comment <svc> -p <proto> -m <proto>
- * --dport <port> [-d <ip>/32] [-m addrtype --dst-type LOCAL]`.
+ * --dport <port> [-d <ip>/32] [-m physdev ! --physdev-is-in] [-m addrtype --dst-type LOCAL]`.
  */
 function portalRule(
   svcPortName: string,
@@ -203,11 +205,14 @@ function portalRule(
   destIP: string | undefined,
   dport: number,
   dstLocal: boolean,
+  notFromBridge = false,
 ): { proto: L4Protocol; dst?: { cidr: string }; matches: MatchModule[] } {
   const matches: MatchModule[] = [
     { m: 'comment', comment: svcPortName },
     { m: protocol, dport },
   ];
+  // addPhysicalInterfaceMatch: only traffic that did not come in over a bridge port (a pod's).
+  if (notFromBridge) matches.push({ m: 'physdev', isIn: true, negate: true });
   if (dstLocal) matches.push({ m: 'addrtype', dstType: 'LOCAL' });
   return destIP === undefined
     ? { proto: protocol, matches }
@@ -556,8 +561,13 @@ function openPortalRules(sp: ServicePortInfo, proxyPort: number, hostIP: string)
   // openOnePortal(clusterIP)
   r.container.push({ ...portalRule(name, proto, sp.clusterIP, sp.port, false), target: redirect });
   r.host.push({ ...portalRule(name, proto, sp.clusterIP, sp.port, false), target: dnatHost });
-  // openOnePortal(externalIP, isExternal): the physdev rule is not modelled (see header).
+  // openOnePortal(externalIP, isExternal): from off the node (physdev), from a pod to a local
+  // address (the dst-type LOCAL pair), and from the node itself to a local address.
   for (const ip of sp.externalIPs) {
+    r.container.push({
+      ...portalRule(name, proto, ip, sp.port, false, true),
+      target: redirect,
+    });
     r.container.push({ ...portalRule(name, proto, ip, sp.port, true), target: redirect });
     r.host.push({ ...portalRule(name, proto, ip, sp.port, true), target: dnatHost });
   }

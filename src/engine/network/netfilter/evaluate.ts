@@ -13,9 +13,10 @@
  *    table for connections not yet NATed in that direction).
  *
  * Models net/ipv4/netfilter/ip_tables.c ipt_do_table, the xt_* matches and targets kube-proxy
- * uses (addrtype, comment, conntrack, state, mark, statistic, recent, set, tcp/udp; MARK, DNAT,
- * REDIRECT, MASQUERADE, REJECT) and net/netfilter/nf_nat_core.c. Left out, and why: interfaces
- * (`-i`/`-o`, physdev: the simulator's rules do not use them), IPv6, fragments, LOG/NFLOG/CONNMARK
+ * uses (addrtype, comment, conntrack, state, mark, statistic, recent, set, physdev --physdev-is-in,
+ * tcp/udp; MARK, DNAT, REDIRECT, MASQUERADE, REJECT) and net/netfilter/nf_nat_core.c. Left out,
+ * and why: interfaces (`-i`/`-o`, the other physdev options: kube-proxy's rules do not use them;
+ * the caller says whether a packet came in over a bridge port), IPv6, fragments, LOG/NFLOG/CONNMARK
  * and the raw table's NOTRACK (kube-proxy writes none), chain policies other than ACCEPT (the
  * model has no policy field; every built-in chain a kubeadm node has is ACCEPT), port ranges in
  * DNAT (kube-proxy always writes one ip:port; the first of a range is taken).
@@ -242,6 +243,12 @@ export interface EvalEnv {
   ipset?: IpsetTest | undefined;
   /** REDIRECT at PREROUTING: the primary address of the interface the packet came in on. */
   redirectAddress?: string | undefined;
+  /**
+   * `-m physdev --physdev-is-in`: the packet came in through a bridge port — sent by a pod, over
+   * its veth into cni0 (br_netfilter runs PREROUTING with the bridge port noted). Not for one
+   * that arrived on eth0 or flannel.1, nor for the node's own (OUTPUT). Absent: false.
+   */
+  physdevIsIn?: boolean | undefined;
   /** MASQUERADE: the address of the interface the packet leaves by (from the routing decision). */
   outgoingAddress?: string | undefined;
   /** Rule counters (NodeDataplane.counters); none are kept without it. */
@@ -625,6 +632,9 @@ function moduleMatches(m: MatchModule, p: Packet, env: EvalEnv): boolean {
       );
       return hit !== (m.negate === true);
     }
+    case 'physdev':
+      // xt_physdev: no bridge port noted (not bridged) → --physdev-is-in does not hold.
+      return (env.physdevIsIn === true) !== (m.negate === true);
   }
 }
 
@@ -760,6 +770,7 @@ export function natPass(input: NatPassInput): PassResult {
     recent: env.recent,
     ipset: env.ipset,
     redirectAddress: env.redirectAddress,
+    physdevIsIn: env.physdevIsIn,
     outgoingAddress: undefined,
     counters: env.counters,
     policyCounters: env.policyCounters,

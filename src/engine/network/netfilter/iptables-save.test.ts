@@ -118,6 +118,24 @@ describe('numbers and strings as iptables prints them', () => {
         target: { j: 'REDIRECT', toPorts: 34567 },
       }),
     ).toBe('-A C -m set --match-set KUBE-CLUSTER-IP dst,dst -j REDIRECT --to-ports 34567');
+    // The userspace proxy's external-IP portal, in iptablesCommonPortalArgs order.
+    expect(
+      saveRule('KUBE-PORTALS-CONTAINER', {
+        dst: { cidr: '192.168.100.200/32' },
+        proto: 'tcp',
+        matches: [
+          { m: 'comment', comment: 'default/ext' },
+          { m: 'tcp', dport: 80 },
+          { m: 'physdev', isIn: true, negate: true },
+        ],
+        target: { j: 'REDIRECT', toPorts: 41234 },
+      }),
+    ).toBe(
+      '-A KUBE-PORTALS-CONTAINER -d 192.168.100.200/32 -p tcp -m comment --comment "default/ext" -m tcp --dport 80 -m physdev ! --physdev-is-in -j REDIRECT --to-ports 41234',
+    );
+    expect(
+      saveRule('C', { matches: [{ m: 'physdev', isIn: true }], target: { j: 'ACCEPT' } }),
+    ).toBe('-A C -m physdev --physdev-is-in -j ACCEPT');
   });
 });
 
@@ -336,6 +354,9 @@ describe('iptables -L', () => {
     expect(tail({ matches: [{ m: 'addrtype', srcType: 'LOCAL' }], target: { j: 'ACCEPT' } })).toBe(
       ' ADDRTYPE match src-type LOCAL',
     );
+    expect(
+      tail({ matches: [{ m: 'physdev', isIn: true, negate: true }], target: { j: 'ACCEPT' } }),
+    ).toBe(' PHYSDEV match ! --physdev-is-in');
     // A comment-only rule (the end of a KUBE-FW chain) has an empty target column.
     expect(r({ matches: [{ m: 'comment', comment: 'other traffic' }] })).toBe(
       '           all  --  0.0.0.0/0            0.0.0.0/0            /* other traffic */',

@@ -6,7 +6,7 @@
  * libxtables (xtables_print_num, xtables_save_string, xtables_ipmask_to_numeric) and the save/print
  * functions of the extensions kube-proxy uses: libxt_comment, libxt_tcp/udp/sctp, libxt_addrtype,
  * libxt_mark, libxt_MARK, libxt_conntrack (and its `state` alias), libxt_statistic, libxt_recent,
- * libxt_set, libipt_REJECT, libxt_MASQUERADE, libxt_DNAT, libxt_REDIRECT.
+ * libxt_set, libxt_physdev, libipt_REJECT, libxt_MASQUERADE, libxt_DNAT, libxt_REDIRECT.
  *
  * What the kernel normalises before these print it (so rules kept as kube-proxy wrote them come
  * out the way students see them on a node, k8s-reference §1.5):
@@ -175,6 +175,9 @@ function saveMatch(m: MatchModule): string {
         : ` -m recent --rcheck --seconds ${m.seconds}${m.reap ? ' --reap' : ''} --name ${m.name} --mask 255.255.255.255 --rsource`;
     case 'set':
       return ` -m set${m.negate ? ' !' : ''} --match-set ${m.set} ${m.flags.join(',')}`;
+    case 'physdev':
+      // physdev_save: the `!` before the option it negates.
+      return ` -m physdev${m.negate ? ' !' : ''} --physdev-is-in`;
   }
 }
 
@@ -210,6 +213,9 @@ function listMatch(m: MatchModule, numeric: boolean): string {
         : ` recent: CHECK seconds: ${m.seconds}${m.reap ? ' reap' : ''} name: ${m.name} side: source mask: 255.255.255.255`;
     case 'set':
       return `${m.negate ? ' !' : ''} match-set ${m.set} ${m.flags.join(',')}`;
+    case 'physdev':
+      // physdev_print: `PHYSDEV match`, then the options as the save form writes them.
+      return ` PHYSDEV match${m.negate ? ' !' : ''} --physdev-is-in`;
   }
 }
 

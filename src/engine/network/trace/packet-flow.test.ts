@@ -7,6 +7,9 @@
  * result, which pod and port answer, whom the pod sees as its client, and the hop that shows how
  * the packet got there (the iptables rule, the IPVS virtual server, the userspace proxy's dial).
  *
+ * With externalTrafficPolicy Local the load balancer sends only to nodes whose kube-proxy health
+ * check passes; the userspace proxy serves none, so there it fails open to every worker.
+ *
  * Who the pod sees as its client is the lesson of these rows:
  *  - iptables and ipvs keep the client's address, unless a rule masquerades (Cluster policy for
  *    external traffic, off-cluster sources): then it is the address of the interface the packet
@@ -192,8 +195,8 @@ interface Want {
   /** Every load-balancer request goes through one of these nodes, each at least once. */
   lbNodes?: string[];
   body?: RegExp;
-  /** A hop the path must contain (its description or its rule as iptables-save prints it). */
-  via?: RegExp;
+  /** Hops the path must contain (each: a description or a rule as iptables-save prints it). */
+  via?: RegExp | RegExp[];
 }
 
 interface Row {
@@ -256,13 +259,18 @@ const rows: Row[] = [
         lbNodes: ['node1'],
         via: /^KUBE-SVL-[A-Z2-7]{16} → KUBE-SEP-[A-Z2-7]{16} \(default\/lb-local -> 10\.244\.1\.\d+:80\)$/,
       },
-      // The userspace proxy knows no traffic policy (nor serves health checks): it proxies,
-      // and the pod sees the node whichever node the load balancer picks.
+      // The userspace proxy serves no health check: every node fails it, so the load balancer
+      // fails open to both workers; the proxy knows no traffic policy either, and the pod sees
+      // the node whichever node the load balancer picks.
       userspace: {
         result: '200',
         server: 'web-a',
         peer: { node1: 'cni0@node1', node2: 'flannel@node2' },
-        via: DIALS,
+        lbNodes: ['node1', 'node2'],
+        via: [
+          /^cloud load balancer 203\.0\.113\.\d+:80 → node[12] 192\.168\.100\.1[12]:\d+ \(health check :\d+ fails on every node, as the userspace proxy serves none: the load balancer fails open to node1, node2; round robin\)$/,
+          DIALS,
+        ],
       },
       ipvs: {
         result: '200',
@@ -331,10 +339,19 @@ const rows: Row[] = [
         peer: 'cni0@node1',
         via: /^KUBE-SERVICES → KUBE-EXT-[A-Z2-7]{16} \(default\/ext external IP\)$/,
       },
-      // userspace: not asserted. Upstream's portal for traffic from off the node is
-      // `-d 192.168.100.200/32 -m physdev ! --physdev-is-in -j REDIRECT`; the model has no physdev
-      // match, so only the `--dst-type LOCAL` rule exists and the laptop's SYN is not captured
-      // (see userspace.ts's header). Real result: 200, the pod sees cni0@node1.
+      // Upstream's portal for traffic from off the node: `-m physdev ! --physdev-is-in` (the
+      // SYN came in on eth0, not over a bridge port) REDIRECTs to the proxy, which dials from
+      // node1.
+      userspace: {
+        result: '200',
+        server: 'web-a',
+        port: 80,
+        peer: 'cni0@node1',
+        via: [
+          /^KUBE-PORTALS-CONTAINER: REDIRECT 192\.168\.100\.200:80 → 192\.168\.100\.11:\d+ \(default\/ext\)$/,
+          /^-A KUBE-PORTALS-CONTAINER -d 192\.168\.100\.200\/32 -p tcp -m comment --comment "default\/ext" -m tcp --dport 80 -m physdev ! --physdev-is-in -j REDIRECT --to-ports \d+$/,
+        ],
+      },
       ipvs: {
         result: '200',
         server: 'web-a',
@@ -469,8 +486,10 @@ describe('packet flow: load balancers, external IPs, ports, hand-written endpoin
               expect(t.server?.peer.ip).toBe(peerIP(peer!, t));
             }
             if (want.body) expect(t.outcome.ok && t.outcome.body).toMatch(want.body);
-            if (want.via)
-              expect(t.hops.map((h) => h.what)).toContainEqual(expect.stringMatching(want.via));
+            const seen = t.hops.flatMap((h) => (h.chain ? [h.what, h.chain.rule] : [h.what]));
+            for (const via of want.via === undefined ? [] : [want.via].flat()) {
+              expect(seen).toContainEqual(expect.stringMatching(via));
+            }
           }
           if (want.lbNodes) {
             expect([...new Set(traces.map(lbNode))].sort()).toEqual(want.lbNodes);

@@ -226,8 +226,14 @@ describe('packet flow, in every proxy mode', () => {
         // KUBE-EXTERNAL-SERVICES: "has no local endpoints" → DROP.
         iptables: { result: 'timeout', shape: 'send wire chain fail' },
         userspace: { result: '200', peer: 'flannel@node2', shape: US_OUT_OTHER },
-        // ipvs programs the cluster-wide endpoints when the node has none (ipvs.ts).
-        ipvs: { result: '200', peer: 'laptop', shape: `send wire ${IPVS_OTHER.slice(5)}` },
+        // ipvs programs the cluster-wide endpoints when the node has none (#97081): the SYN
+        // reaches web-a on node1 unmasqueraded, whose SYN-ACK goes straight to the laptop from
+        // the pod's address, never un-DNATed by node2; the laptop drops it and times out.
+        ipvs: {
+          result: 'timeout',
+          shape:
+            'send wire chain route chain kube-proxy chain route wire chain route deliver answer wire fail',
+        },
       },
     },
     {
@@ -311,6 +317,73 @@ describe('packet flow, in every proxy mode', () => {
     const times = t.hops.map((h) => h.atMs);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(t.durationMs).toBe(times[times.length - 1]);
+  });
+
+  it('ipvs, laptop → NodePort (Local) on a node without endpoints: the SYN-ACK bypasses the DNAT node and is dropped', () => {
+    setMode(c, 'ipvs');
+    const port = nodePort(c, 'web-local');
+    const web = podIP(c, 'web-a');
+    const t = sendRequest(c.context, {
+      from: { kind: 'outside' },
+      address: '192.168.100.12',
+      port,
+      timeoutMs: 5000,
+    });
+    expect(t.outcome).toEqual({
+      ok: false,
+      error: 'timeout',
+      message: 'Connection timed out',
+      connected: false,
+      timedOut: 'client',
+    });
+    expect(t.durationMs).toBe(5001);
+    expect(t.server).toBeUndefined();
+    const sport = t.client?.port ?? 0;
+    // IPVS on node2 sends it to web-a on node1 with the laptop as its source (no SNAT) …
+    expect(t.hops.find((h) => h.kind === 'kube-proxy')?.what).toBe(
+      `IPVS TCP 192.168.100.12:${port} (rr) → ${web}:80 Masq`,
+    );
+    // … so the pod's SYN-ACK is routed by node1 straight to the laptop, from the pod's address.
+    expect(t.hops.slice(-3).map((h) => [h.kind, h.node, h.what])).toEqual([
+      [
+        'answer',
+        'node1',
+        `default/web-a answers the SYN with a SYN-ACK ${web}:80 → ${LAPTOP_IP}:${sport}`,
+      ],
+      [
+        'wire',
+        'node1',
+        'reply: node1 → the laptop, straight over the node network (not back through node2, where the SYN was translated)',
+      ],
+      [
+        'fail',
+        undefined,
+        `the laptop drops the reply: it comes from ${web}:80, but the laptop is connecting to 192.168.100.12:${port}; no connection of the laptop matches, so its SYN stays unanswered and the connection times out`,
+      ],
+    ]);
+    expect(t.hops.at(-2)?.before).toEqual({ src: `${web}:80`, dst: `${LAPTOP_IP}:${sport}` });
+    // The same for a pod that refuses: its RST takes the same way, so no "Connection refused".
+    expect(c.shell.run('kubectl annotate pod web-a playground/fault=refuse').exitCode).toBe(0);
+    const refused = sendRequest(c.context, {
+      from: { kind: 'outside' },
+      address: '192.168.100.12',
+      port,
+      timeoutMs: 5000,
+    });
+    expect(c.shell.run('kubectl annotate pod web-a playground/fault-').exitCode).toBe(0);
+    expect(refused.outcome).toMatchObject({ error: 'timeout', connected: false });
+    expect(shape(refused)).toBe(
+      'send wire chain route chain kube-proxy chain route wire chain route deliver fail wire fail',
+    );
+    // On the endpoint's node the client connects directly, so the reply comes back normally.
+    const direct = sendRequest(c.context, {
+      from: { kind: 'outside' },
+      address: '192.168.100.11',
+      port,
+      timeoutMs: 5000,
+    });
+    expect(result(direct)).toBe('200');
+    expect(direct.server?.peer.ip).toBe(LAPTOP_IP);
   });
 
   it('a pod IP nobody holds: No route to host after three ARP probes', () => {
@@ -507,6 +580,59 @@ describe('outside the cluster: cloud load balancer and external IPs', () => {
       timeoutMs: 1000,
     });
     expect(t.outcome).toMatchObject({ error: 'timeout', connected: false });
+  });
+
+  it('userspace: no health check server, so every node fails it and the load balancer fails open', () => {
+    setMode(c, 'userspace');
+    const hc = get(c, 'Service', 'lb-local').spec?.healthCheckNodePort as number;
+    // Nothing listens on healthCheckNodePort, not even on the endpoint's node.
+    for (const node of ['192.168.100.11', '192.168.100.12']) {
+      const probe = sendRequest(c.context, { from: { kind: 'outside' }, address: node, port: hc });
+      expect(result(probe)).toBe('refused');
+    }
+    const traces = [0, 1, 2, 3].map(() =>
+      sendRequest(c.context, { from: { kind: 'outside' }, address: lbIP('lb-local'), port: 80 }),
+    );
+    const lbHops = traces.map((t) => t.hops.find((h) => h.kind === 'load-balancer')?.what ?? '');
+    expect(lbHops.map((w) => w.split(' ')[5]).sort()).toEqual(['node1', 'node1', 'node2', 'node2']);
+    for (const what of lbHops) {
+      expect(what).toMatch(
+        new RegExp(
+          `^cloud load balancer ${lbIP('lb-local').replace(/\./g, '\\.')}:80 → node[12] 192\\.168\\.100\\.1[12]:\\d+ ` +
+            `\\(health check :${hc} fails on every node, as the userspace proxy serves none: ` +
+            'the load balancer fails open to node1, node2; round robin\\)$',
+        ),
+      );
+    }
+    // The proxy on either node dials web-a: it sees that node, never the internet client.
+    expect(traces.map(result)).toEqual(['200', '200', '200', '200']);
+    expect(new Set(traces.map((t) => t.server?.peer.ip))).toEqual(
+      new Set(['10.244.1.1', '10.244.2.0']),
+    );
+    setMode(c, 'iptables');
+  });
+
+  it('userspace: the laptop’s SYN to an external IP meets the physdev portal and is proxied', () => {
+    setMode(c, 'userspace');
+    const t = sendRequest(c.context, {
+      from: { kind: 'outside' },
+      address: '192.168.100.200',
+      port: 80,
+    });
+    setMode(c, 'iptables');
+    expect(result(t)).toBe('200');
+    const redirect = t.hops.find((h) => h.what.includes('REDIRECT'));
+    expect(redirect?.node).toBe('node1');
+    expect(redirect?.chain?.rule).toMatch(
+      /^-A KUBE-PORTALS-CONTAINER -d 192\.168\.100\.200\/32 -p tcp -m comment --comment "default\/ext" -m tcp --dport 80 -m physdev ! --physdev-is-in -j REDIRECT --to-ports \d+$/,
+    );
+    expect(redirect?.after?.dst).toMatch(/^192\.168\.100\.11:\d+$/);
+    expect(t.server?.peer.ip).toBe('10.244.1.1');
+    // The answer comes back from the external IP (conntrack undoes the REDIRECT).
+    expect(t.hops.filter((h) => h.kind === 'chain' && !h.chain).at(-1)?.after).toEqual({
+      src: '192.168.100.200:80',
+      dst: `${LAPTOP_IP}:${t.client?.port}`,
+    });
   });
 });
 

@@ -3,8 +3,12 @@
  * the connection's first packet (the SYN) from the client through every node it crosses — each
  * node's netfilter hooks as kube-proxy programmed them (nat and filter, every matched rule a
  * hop), the routing table (cni0, flannel.1, eth0), the proxy itself in userspace and ipvs modes —
- * to the socket that accepts it, lets that server answer (answer.ts), and brings the reply back
- * through conntrack, which undoes every NAT on the way. The result is a Trace (trace.ts).
+ * to the socket that accepts it, lets that server answer (answer.ts), and sends the reply back as
+ * routing takes it from the server's node, through conntrack, which undoes every NAT on the way.
+ * That retraces the SYN's path whenever a node masqueraded the SYN or the client sits behind the
+ * node that translated it; when not (ipvs mode sending an outside client's SYN to another node's
+ * pod without SNAT), the reply goes straight to the client from the pod's address, the client
+ * drops it and its connect times out. The result is a Trace (trace.ts).
  *
  * What it models, per proxy mode (`dataplaneOf(ctx).settings.proxyMode`, as each node's kube-proxy
  * last programmed it):
@@ -25,8 +29,9 @@
  * the source address is the one the route to the destination prefers), a laptop on the node
  * network (192.168.100.50: NodePorts, externalIPs), or an internet client (198.51.100.23) in
  * front of a LoadBalancer IP: the cloud load balancer health-checks the nodes (with
- * externalTrafficPolicy Local, only nodes with local endpoints pass) and forwards round-robin to
- * the NodePort of one of them, keeping the client's address.
+ * externalTrafficPolicy Local, only nodes with local endpoints pass; in userspace mode none, as
+ * that proxy serves no health check, and with none passing the load balancer fails open to all)
+ * and forwards round-robin to the NodePort of one of them, keeping the client's address.
  *
  * Faults: pod annotation `playground/fault` = `refuse` (nothing listens: RST), `freeze` (every
  * packet to the pod is dropped), `hang` (the connection is accepted, nothing is ever answered);
@@ -45,8 +50,9 @@
  * for `-m statistic` and `--random-fully`; per cluster, the load balancer's round-robin position.
  *
  * Simplified, and why: only the SYN and the first reply packet are walked (data packets follow the
- * same conntrack entries); the reply is translated by conntrack lookups on the nodes the SYN
- * crossed, without walking their filter rules; no ICMP errors other than the refusals, no MTU, no
+ * same conntrack entries); the reply is translated by conntrack lookups on the nodes routing
+ * takes it through, without walking their filter rules (nor the SYN-ACK, unless it goes astray:
+ * the first reply walked is the answer's); no ICMP errors other than the refusals, no MTU, no
  * TCP retransmission timing beyond the connect timeout; the routers outside the cluster are one
  * rule: external IPs that are no node's address reach the first worker node.
  */
@@ -193,6 +199,11 @@ type Arrival = { kind: 'local' } | { kind: 'incoming'; iface: 'cni0' | 'flannel.
 interface Conn {
   path: string[];
   entries: Array<{ node: string; entry: ConntrackEntry }>;
+  /**
+   * The SYN as it reached the first node: what the client's socket is connected to (its dst) and
+   * from (its src). A reply the client accepts must come back as its inverse.
+   */
+  first: Packet | undefined;
 }
 
 type Listener =
@@ -203,7 +214,13 @@ type Listener =
 
 type SynOutcome =
   | { ok: true; listener: Listener; delivered: Packet; conn: Conn }
-  | { ok: false; error: 'refused' | 'timeout' | 'unreachable'; conn: Conn };
+  | {
+      ok: false;
+      error: 'refused' | 'timeout' | 'unreachable';
+      conn: Conn;
+      /** A refusal by a pod's kernel: the SYN it answers with a RST (which travels back). */
+      rstFor?: Packet;
+    };
 
 const BASE_TABLES: Tables = kubeletBaseTables();
 
@@ -309,6 +326,8 @@ class Walk {
       random: () => rng.float(),
       isLocalAddress: (ip) => ip.startsWith('127.') || locals.has(ip),
       recent: nf.recent,
+      // Only a pod's packets come in over a bridge port (its veth on cni0): -m physdev.
+      physdevIsIn: arrival.kind === 'incoming' && arrival.iface === 'cni0',
     };
     if (dp) {
       env.ipset = ipsetTester(dp.ipsets);
@@ -436,6 +455,7 @@ class Walk {
 
   /** The SYN at a node: its hooks, its routing decision, then on to wherever that sends it. */
   atNode(node: string, pkt: Packet, arrival: Arrival, conn: Conn): SynOutcome {
+    if (conn.path.length === 0) conn.first = pkt;
     conn.path.push(node);
     if (arrival.kind === 'incoming' && this.nodeDown(node)) {
       this.hop({ kind: 'fail', node, what: `${node} is down: nothing receives the packet` });
@@ -667,7 +687,7 @@ class Walk {
             ? `${name} refuses (${FAULT_ANNOTATION}=refuse): its kernel answers RST`
             : `nothing listens on port ${pkt.dport} in ${name}: its kernel answers RST`,
       });
-      return { ok: false, error: 'refused', conn };
+      return { ok: false, error: 'refused', conn, rstFor: pkt };
     }
     return {
       ok: true,
@@ -778,11 +798,44 @@ class Walk {
   // ---------------------------------------------------------------- replies
 
   /**
-   * The server's first reply back along the SYN's path: on each node, conntrack finds the
-   * connection and undoes its NAT (un-SNAT of the destination, un-DNAT of the source).
-   * Returns the reply as the client receives it.
+   * Whether the server's reply leaves its node for somewhere else than where the SYN came from.
+   * On the server's node conntrack turns the reply's destination back into the SYN's source as
+   * it arrived there (the entry's original tuple), and routing sends it on: to the node the SYN
+   * came from when a node in between masqueraded it or the client sits behind that node, but
+   * straight to an outside client when nobody did — past the node that DNATed the SYN (ipvs
+   * mode's #97081 fallback to cluster-wide endpoints for external traffic).
+   * Cheap (one cached route): sendRequest asks before the server's answer, to know whether the
+   * handshake completes at all.
    */
-  replyThrough(conn: Conn, delivered: Packet): Packet {
+  replyLeavesPath(conn: Conn): boolean {
+    const path = conn.path;
+    const node = path[path.length - 1];
+    if (node === undefined || path.length < 2) return false;
+    let entry: ConntrackEntry | undefined;
+    for (let i = conn.entries.length - 1; i >= 0; i--) {
+      const e = conn.entries[i] as { node: string; entry: ConntrackEntry };
+      if (e.node === node) {
+        entry = e.entry;
+        break;
+      }
+    }
+    if (!entry) return false;
+    const r = this.route(node, entry.original.src);
+    const next = r.kind === 'overlay' || r.kind === 'node-network' ? r.peerNode : undefined;
+    return next !== path[path.length - 2];
+  }
+
+  /**
+   * The server's first reply, from the server's node as routing takes it: on each node conntrack
+   * finds the connection and undoes its NAT (un-SNAT of the destination, un-DNAT of the source),
+   * then the route to the (restored) destination says where it goes next — another node (a
+   * `wire` hop), or the client (a pod or process of that node, the node network, the gateway).
+   * Normally that retraces the SYN's path, since whoever translated the SYN made the reply come
+   * back to it. Returns the reply as the client receives it; undefined when the client discards
+   * it because it is not the inverse of what the client sent (never un-DNATed: it comes from the
+   * pod, not from the address the client connected to), with the hops that show it.
+   */
+  replyThrough(conn: Conn, delivered: Packet): Packet | undefined {
     let r: Packet = {
       proto: delivered.proto,
       src: delivered.dst,
@@ -792,41 +845,87 @@ class Walk {
       bytes: SYN_BYTES,
       mark: 0,
     };
-    let prev: string | undefined;
-    for (const node of [...conn.path].reverse()) {
-      if (prev !== undefined && prev !== node) {
-        this.hop({ kind: 'wire', node, what: `reply: ${prev} → ${node}` }, WIRE_HOP_MS);
-      }
-      prev = node;
+    const path = conn.path;
+    let node = path[path.length - 1];
+    // A pod talking to itself over its loopback: no node involved.
+    if (node === undefined) return r;
+    // Bounded: a routing loop between nodes cannot happen in the simulated network, but the
+    // walk must end regardless.
+    for (let n = 0; n < path.length + 4; n++) {
       const ct = nodeNetfilterState(this.dataplane, node).conntrack;
       const lk = ct.lookup(tupleOf(r), this.now);
-      if (!lk) continue;
-      const b = ends(r);
-      if (lk.dst || lk.src) r = copyPacket(r);
-      if (lk.dst) {
-        r.dst = lk.dst.ip;
-        r.dport = lk.dst.port;
+      if (lk) {
+        const b = ends(r);
+        if (lk.dst || lk.src) r = copyPacket(r);
+        if (lk.dst) {
+          r.dst = lk.dst.ip;
+          r.dport = lk.dst.port;
+        }
+        if (lk.src) {
+          r.src = lk.src.ip;
+          r.sport = lk.src.port;
+        }
+        ct.seen(lk.entry, lk.direction, this.now);
+        const a = ends(r);
+        if (a.src !== b.src || a.dst !== b.dst) {
+          const parts: string[] = [];
+          if (a.src !== b.src) parts.push(`source ${b.src} → ${a.src} (un-DNAT)`);
+          if (a.dst !== b.dst) parts.push(`destination ${b.dst} → ${a.dst} (un-SNAT)`);
+          this.hop({
+            kind: 'chain',
+            node,
+            what: `conntrack rewrites the reply: ${parts.join(', ')}`,
+            before: b,
+            after: a,
+          });
+        }
       }
-      if (lk.src) {
-        r.src = lk.src.ip;
-        r.sport = lk.src.port;
-      }
-      ct.seen(lk.entry, lk.direction, this.now);
-      const a = ends(r);
-      if (a.src !== b.src || a.dst !== b.dst) {
-        const parts: string[] = [];
-        if (a.src !== b.src) parts.push(`source ${b.src} → ${a.src} (un-DNAT)`);
-        if (a.dst !== b.dst) parts.push(`destination ${b.dst} → ${a.dst} (un-SNAT)`);
-        this.hop({
-          kind: 'chain',
-          node,
-          what: `conntrack rewrites the reply: ${parts.join(', ')}`,
-          before: b,
-          after: a,
-        });
-      }
+      const route = this.route(node, r.dst);
+      const next =
+        route.kind === 'overlay' || route.kind === 'node-network' ? route.peerNode : undefined;
+      if (next === undefined || next === node) break;
+      this.hop({ kind: 'wire', node: next, what: `reply: ${node} → ${next}` }, WIRE_HOP_MS);
+      node = next;
     }
-    return r;
+    const first = conn.first;
+    if (
+      first === undefined ||
+      (r.src === first.dst &&
+        r.sport === first.dport &&
+        r.dst === first.src &&
+        r.dport === first.sport)
+    ) {
+      return r;
+    }
+    return this.replyDiscarded(node, r, first, path[0] as string);
+  }
+
+  /** The client got a reply that belongs to none of its connections: it drops it. */
+  replyDiscarded(node: string, r: Packet, first: Packet, entered: string): undefined {
+    const laptop = r.dst === LAPTOP_IP;
+    const internet = r.dst === INTERNET_CLIENT_IP;
+    const who = laptop ? 'the laptop' : internet ? 'the client on the internet' : r.dst;
+    if (laptop || internet) {
+      this.hop(
+        {
+          kind: 'wire',
+          node,
+          what:
+            `reply: ${node} → ${who}, straight ${laptop ? 'over the node network' : 'out by the default gateway'}` +
+            ` (not back through ${entered}, where the SYN was translated)`,
+          before: ends(r),
+        },
+        WIRE_HOP_MS,
+      );
+    }
+    this.hop({
+      kind: 'fail',
+      what:
+        `${who} drops the reply: it comes from ${key(r.src, r.sport)}, but ${who} is connecting ` +
+        `to ${key(first.dst, first.dport)}; no connection of ${who} matches, so its SYN stays ` +
+        'unanswered and the connection times out',
+    });
+    return undefined;
   }
 
   close(conns: readonly Conn[], how: 'close' | 'reset'): void {
@@ -1072,7 +1171,7 @@ function connectFromClient(
   port: number,
   conns: Conn[],
 ): { outcome: SynOutcome; clientPort?: number; viaLoadBalancer?: LoadBalancerLeg } {
-  const conn: Conn = { path: [], entries: [] };
+  const conn: Conn = { path: [], entries: [], first: undefined };
   conns.push(conn);
   const packet = (src: string, sport: number): Packet => ({
     proto: 'tcp',
@@ -1229,7 +1328,10 @@ interface LoadBalancerLeg {
  * The cloud load balancer of a LoadBalancer Service: its health check, then round robin over the
  * nodes that pass it. Nodes: Ready, not labelled exclude-from-external-load-balancers (kubeadm
  * labels the control plane so), not down; with externalTrafficPolicy Local, only those whose
- * kube-proxy health check answers 200 (local endpoints).
+ * kube-proxy health check answers 200 (local endpoints). The userspace proxier runs no health
+ * check server (localDelivery: nothing listens on healthCheckNodePort), so in that mode no node
+ * passes. When none passes, the load balancer fails open and sends to every node, as GCE's and
+ * AWS NLB's do (an all-unhealthy target group routes to all targets); a node down gets nothing.
  */
 function loadBalancerLeg(w: Walk, address: string, port: number): LoadBalancerLeg | string {
   for (const svc of w.ctx.store.list<StoredService>('Service')) {
@@ -1250,19 +1352,29 @@ function loadBalancerLeg(w: Walk, address: string, port: number): LoadBalancerLe
       )
       .map((n) => n.metadata.name ?? '')
       .sort();
-    const healthy = local
-      ? candidates.filter((n) => w.localEndpoints(ns, name, n) > 0)
+    if (candidates.length === 0)
+      return `the load balancer ${address} has no node to send to: it drops the SYN`;
+    const passing = local
+      ? candidates.filter(
+          (n) =>
+            w.dataplane.nodes.get(n)?.mode !== 'userspace' && w.localEndpoints(ns, name, n) > 0,
+        )
       : candidates;
-    if (healthy.length === 0)
-      return `the load balancer ${address} has no healthy node: it drops the SYN`;
+    const failOpen = passing.length === 0;
+    const healthy = failOpen ? candidates : passing;
     const s = netState(w.ctx);
     const lbKey = `${ns}/${name}:${port}`;
     const i = (s.lbNext.get(lbKey) ?? 0) % healthy.length;
     s.lbNext.set(lbKey, i + 1);
     const node = healthy[i] as string;
-    const check = local
-      ? `health check :${svc.spec?.healthCheckNodePort ?? 0} passes on ${healthy.join(', ')}`
-      : `healthy nodes: ${healthy.join(', ')}`;
+    const hc = svc.spec?.healthCheckNodePort ?? 0;
+    const check = !local
+      ? `healthy nodes: ${healthy.join(', ')}`
+      : !failOpen
+        ? `health check :${hc} passes on ${healthy.join(', ')}`
+        : candidates.every((n) => w.dataplane.nodes.get(n)?.mode === 'userspace')
+          ? `health check :${hc} fails on every node, as the userspace proxy serves none: the load balancer fails open to ${healthy.join(', ')}`
+          : `health check :${hc} fails on every node (no local endpoints): the load balancer fails open to ${healthy.join(', ')}`;
     return { node, nodePort: sp.nodePort, why: `${check}; round robin` };
   }
   return `no load balancer answers at ${address}`;
@@ -1273,6 +1385,12 @@ function connectFailure(
   outcome: Extract<SynOutcome, { ok: false }>,
   conns: readonly Conn[],
 ): Ending {
+  // A pod's RST is a reply like any other: routed past the node that DNATed the SYN, it reaches
+  // the client from the pod's address, matches none of its connections and is ignored.
+  if (outcome.rstFor && w.replyLeavesPath(outcome.conn)) {
+    w.replyThrough(outcome.conn, outcome.rstFor);
+    return { kind: 'fail', error: 'timeout', connected: false };
+  }
   if (outcome.error === 'refused') w.close(conns, 'reset');
   return { kind: 'fail', error: outcome.error, connected: false };
 }
@@ -1302,6 +1420,8 @@ function afterConnect(
   /** The client's own connection (to the proxy, in userspace mode). */
   const clientConn = syn.conn;
   const clientDelivered = syn.delivered;
+  // The handshake first: a SYN-ACK routed past the node that translated the SYN never completes it.
+  if (w.replyLeavesPath(clientConn)) return handshakeLost(w, syn);
 
   if (listener.kind === 'userspace') {
     const relayed = userspaceRelay(w, listener, syn.delivered, a.conns);
@@ -1395,13 +1515,18 @@ function afterConnect(
     }),
   });
   let received = w.replyThrough(serverConn, delivered);
-  if (serverConn !== clientConn) {
+  if (received && serverConn !== clientConn) {
     w.hop({
       kind: 'kube-proxy',
       node: syn.listener.node,
       what: 'kube-proxy copies the answer to the client connection',
     });
     received = w.replyThrough(clientConn, clientDelivered);
+  }
+  if (!received) {
+    // Dropped by whoever it reached (replyThrough said why): the client waits for an answer.
+    w.close(a.conns, 'close');
+    return { kind: 'fail', error: 'timeout', connected: true };
   }
   if (lb?.address !== undefined && lb.port !== undefined) {
     const b = ends(received);
@@ -1433,6 +1558,28 @@ function afterConnect(
       peer: { ip: delivered.src, port: delivered.sport },
     },
   };
+}
+
+/**
+ * The listener's SYN-ACK takes a way that does not lead back to the client through the node that
+ * translated the SYN (Walk.replyLeavesPath), so it reaches the client untranslated and is dropped:
+ * the handshake never completes, the client's SYN retries meet the same fate, and it gives up with
+ * a connect timeout. The server never gets a request, so nothing is answered.
+ */
+function handshakeLost(w: Walk, syn: Extract<SynOutcome, { ok: true }>): Ending {
+  const l = syn.listener;
+  const d = syn.delivered;
+  const who = l.kind === 'pod' || l.kind === 'host' ? nsName(l.pod) : `kube-proxy on ${l.node}`;
+  const hop: Omit<Hop, 'atMs'> = {
+    kind: 'answer',
+    node: l.node,
+    what: `${who} answers the SYN with a SYN-ACK ${key(d.dst, d.dport)} → ${key(d.src, d.sport)}`,
+    before: { src: key(d.dst, d.dport), dst: key(d.src, d.sport) },
+  };
+  if (l.kind === 'pod' || l.kind === 'host') hop.pod = who;
+  w.hop(hop);
+  w.replyThrough(syn.conn, d);
+  return { kind: 'fail', error: 'timeout', connected: false };
 }
 
 /** TLS: curl's verdict on the handshake (undefined: fine, or not TLS at all). */
@@ -1474,7 +1621,7 @@ function userspaceRelay(
     const r = w.route(node, ep.ip);
     const src = r.src;
     const sport = w.nextPort(node, src, { ip: ep.ip, port: ep.port }, node);
-    const conn: Conn = { path: [], entries: [] };
+    const conn: Conn = { path: [], entries: [], first: undefined };
     conns.push(conn);
     const pkt: Packet = {
       proto: 'tcp',
