@@ -389,6 +389,7 @@ describe('syncIpvs: external IPs, load balancers, Local policies, affinity', () 
       [[], { j: 'RETURN' }],
       [['comment', 'KUBE-LOAD-BALANCER'], { j: 'chain', chain: 'KUBE-LOAD-BALANCER' }],
       [['comment', 'KUBE-CLUSTER-IP'], { j: 'chain', chain: 'KUBE-MARK-MASQ' }],
+      [['comment', 'KUBE-EXTERNAL-IP-LOCAL', 'physdev', 'addrtype'], { j: 'ACCEPT' }],
       [['comment', 'KUBE-EXTERNAL-IP-LOCAL', 'addrtype'], { j: 'ACCEPT' }],
       [['addrtype'], { j: 'chain', chain: 'KUBE-NODE-PORT' }],
       [['KUBE-CLUSTER-IP'], { j: 'ACCEPT' }],

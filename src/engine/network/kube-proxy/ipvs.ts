@@ -27,9 +27,7 @@
  *    `ipvsadm -Ln` shows, so the round robin visibly walks the printed list. Virtual servers are
  *    likewise returned in ipvsadm's order; ipsets in ipsetInfo's order (upstream creates them
  *    from a Go map); ipset members in the order the services list them;
- *  - rules that need match modules the shared model lacks are left out: the
- *    `-m physdev ! --physdev-is-in -m addrtype ! --src-type LOCAL -j ACCEPT` rule written for
- *    externalIPs, and KUBE-IPVS-OUT-FILTER's `-m ipvs --vaddr …` DROP rules for load balancers
+ *  - rules that need match modules the shared model lacks are left out: KUBE-IPVS-OUT-FILTER's `-m ipvs --vaddr …` DROP rules for load balancers
  *    whose source ranges exclude the node (the chain exists, empty);
  *  - graceful termination (a removed real server kept at weight 0 until its connections end) is
  *    not modelled: a sync lists exactly the endpoints that are usable now;
@@ -689,8 +687,19 @@ function ipvsTables(clusterCIDR: string, empty: (set: string) => boolean): Table
     }
   }
 
-  // externalIPRules (without its physdev rule, see the module header).
+  // externalIPRules: traffic from off the machine (not from a bridge port, i.e. not from a pod,
+  // nor from a local process) is let through to IPVS; so is traffic to an external IP that is
+  // one of this node's addresses.
   const externalIPRules = (set: string) => {
+    nat(KUBE_SERVICES).push({
+      matches: [
+        comment(setComment(set)),
+        matchSet(set, ['dst', 'dst']),
+        { m: 'physdev', isIn: true, negate: true },
+        { m: 'addrtype', srcType: 'LOCAL', negate: true },
+      ],
+      target: { j: 'ACCEPT' },
+    });
     nat(KUBE_SERVICES).push({
       matches: [
         comment(setComment(set)),
