@@ -30,6 +30,9 @@ import { MemoryWorkspace } from './shell/workspace';
 import { EPOCH_MS } from './sim/clock';
 import type { VirtualClock } from './sim/clock';
 import type { InspectionListener } from './sim/inspector';
+import type { ClusterRequest } from './network/trace/api';
+import { request as sendClusterRequest } from './network/trace/api';
+import type { Trace } from './network/trace/trace';
 import type { SettleOptions, SettleResult, StepInfo } from './sim/loop';
 
 export type ApplyOutcome =
@@ -74,6 +77,12 @@ export interface Cluster {
   readonly workspace: Workspace;
   /** The root shell on the master the terminal types into: `cluster.shell.run('kubectl get pods')`. */
   readonly shell: Shell;
+  /**
+   * Send one request through the simulated network — `{ from, url }` or `{ from, address, port }`,
+   * with `method` and `headers` — and get its Trace: every hop, then the answer or the failure.
+   * The clock does not move (the hops carry their own virtual times).
+   */
+  request(r: ClusterRequest): Trace;
 }
 
 export function createCluster(opts: ClusterOptions = {}): Cluster {
@@ -144,6 +153,7 @@ export function createCluster(opts: ClusterOptions = {}): Cluster {
       return () => listeners.delete(l);
     },
     inspect: (l) => inspector.subscribe(l),
+    request: (r) => sendClusterRequest(context, r),
   };
   return cluster;
 }

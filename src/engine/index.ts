@@ -43,6 +43,9 @@ import './network/netfilter/tools';
 import './network/trace/tools';
 // Requests and their traces (the hops the UI animates).
 export { sendRequest } from './network/trace/request';
+export type { RequestFrom, RequestOptions } from './network/trace/request';
+export { parseRequestUrl } from './network/trace/api';
+export type { ClusterRequest } from './network/trace/api';
 export { lastTraces } from './network/trace/tools';
 export type { Trace, Hop } from './network/trace/trace';
 // The data plane's printers, for the inspector (it shows what the node tools print).

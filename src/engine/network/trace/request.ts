@@ -1155,6 +1155,7 @@ const FAIL_MESSAGES: Record<TraceError, (connected: boolean, detail?: FailDetail
     connected ? 'the server accepted the connection but never answered' : 'Connection timed out',
   unreachable: () => 'No route to host',
   reset: () => 'Connection reset by peer',
+  resolve: () => 'Could not resolve host',
   protocol: (_c, detail) =>
     detail === 'tls-verify'
       ? 'SSL certificate problem: unable to get local issuer certificate'

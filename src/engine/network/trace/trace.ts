@@ -77,7 +77,9 @@ export type TraceError =
    * Something answered that is not an HTTP server: it closed at once (`Empty reply from
    * server`) or sent a line curl will not read (`Received HTTP/0.9 when not allowed`).
    */
-  | 'protocol';
+  | 'protocol'
+  /** The host name did not resolve to an address (curl: `(6) Could not resolve host`). */
+  | 'resolve';
 
 /**
  * What more there is to say about a failure: the kind of non-HTTP answer, the TLS verdict, or that
