@@ -134,8 +134,13 @@ export function isControlPlane(node: KObject): boolean {
 export const nodeView = cachedView((obj): NodeView => {
   const node = obj as K8sNode & KObject;
   const readyCond = node.status?.conditions?.find((c) => c.type === 'Ready');
-  const ready: NodeReadiness =
-    readyCond?.status === 'True' ? 'Ready' : readyCond?.status === 'False' ? 'NotReady' : 'Unknown';
+  // kubectl's STATUS: any Ready condition that is not True is NotReady (the node controller sets
+  // Unknown when the kubelet stops reporting); no Ready condition at all is Unknown.
+  const ready: NodeReadiness = !readyCond
+    ? 'Unknown'
+    : readyCond.status === 'True'
+      ? 'Ready'
+      : 'NotReady';
   return {
     name: node.metadata.name ?? '',
     role: isControlPlane(obj) ? 'control-plane' : 'worker',

@@ -140,7 +140,7 @@ describe('node sections', () => {
   it.each([
     ['a ready node', {}, 'Ready', 'ok'],
     ['a cordoned node', { unschedulable: true }, 'Ready,SchedulingDisabled', 'warn'],
-    ['a lost node', { ready: 'Unknown' }, 'Unknown', 'error'],
+    ['a lost node (kubectl: NotReady)', { ready: 'Unknown' }, 'NotReady', 'error'],
     ['a failing node', { ready: 'False' }, 'NotReady', 'error'],
   ])('status of %s', (_name, extra, word, tone) => {
     expect(nodeStatusCell(node('node1', extra))).toEqual({ text: word, tone });

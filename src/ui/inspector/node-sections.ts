@@ -31,13 +31,9 @@ export function nodeRoles(node: KObject): string[] {
 export function nodeStatusCell(obj: KObject): Cell {
   const node = obj as StoredNode;
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-  const word = !ready
-    ? 'Unknown'
-    : ready.status === 'True'
-      ? 'Ready'
-      : ready.status === 'False'
-        ? 'NotReady'
-        : 'Unknown';
+  // As kubectl's printer: a Ready condition that is not True (False, or Unknown when the kubelet
+  // stopped reporting) is NotReady; only a node without one is Unknown.
+  const word = !ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : 'NotReady';
   const text = node.spec?.unschedulable ? `${word},SchedulingDisabled` : word;
   return cell(text, {
     tone: word === 'Ready' ? (node.spec?.unschedulable ? 'warn' : 'ok') : 'error',
