@@ -172,8 +172,9 @@ if (process.argv[1]?.endsWith('network.ts')) {
  * conntrack, routing, the answer), in iptables mode, from one pod to the ClusterIPs of 1,000
  * Services × 10 endpoints (10,000 pods on 100 nodes: the cluster the iptables figures describe,
  * built and settled first; `cluster-settle` reports how long that took). Budget: ≥ 10,000
- * requests/s. Each run sends `requests` requests round-robin over the services after a warm-up;
- * the line gives the median run (every run in perSecondRuns).
+ * requests/s. Each run sends `requests` requests round-robin over the services (each service's
+ * endpoints chosen by the rules' random DNAT), after a first run that warms the caches; the line
+ * gives the median run (every run in perSecondRuns).
  */
 export function traceFigures(requests = 20_000, runs = 3, services = 1000): object[] {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -228,7 +229,8 @@ export function traceFigures(requests = 20_000, runs = 3, services = 1000): obje
       address: ips[i % ips.length]!,
       port: 80,
     });
-  for (let i = 0; i < 1000; i++) send(i); // warm-up
+  // Warm-up: one full run, so every route, chain index and pod lookup a run meets is built.
+  for (let i = 0; i < requests; i++) send(i);
   const rates: number[] = [];
   let answered = 0;
   for (let r = 0; r < runs; r++) {

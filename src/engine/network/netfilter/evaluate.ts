@@ -448,7 +448,7 @@ export function traverse(
     }
     break; // RETURN from the built-in chain
   }
-  addCounter(env.policyCounters, `${table}/${hook}`, pkt.bytes);
+  addCounter(env.policyCounters, policyKey(table, hook), pkt.bytes);
   steps.push({
     table,
     chain: hook,
@@ -527,6 +527,17 @@ function chainIndexOf(rules: readonly Rule[]): ChainIndex | null {
   return { byDst, generic };
 }
 
+/** `nat/PREROUTING`: the policy counters' keys, built once (a fresh string is hashed anew). */
+const POLICY_KEYS = Object.fromEntries(
+  (['raw', 'mangle', 'nat', 'filter'] as const).map((t) => [
+    t,
+    Object.fromEntries(BUILTIN_CHAINS[t].map((h) => [h, `${t}/${h}`])),
+  ]),
+) as Record<TableName, Partial<Record<Hook, string>>>;
+function policyKey(table: TableName, hook: Hook): string {
+  return POLICY_KEYS[table][hook] ?? `${table}/${hook}`;
+}
+
 /** Spread-free: object spread costs several times a literal on this path. */
 function step(
   table: TableName,
@@ -580,8 +591,9 @@ function ruleMatches(rule: Rule, p: Packet, env: EvalEnv): boolean {
   if (rule.src && cidrContains(rule.src.cidr, p.src) === (rule.src.negate === true)) return false;
   if (rule.dst && cidrContains(rule.dst.cidr, p.dst) === (rule.dst.negate === true)) return false;
   if (rule.proto && rule.proto !== p.proto) return false;
-  for (const m of rule.matches) {
-    if (!moduleMatches(m, p, env)) return false;
+  const matches = rule.matches;
+  for (let i = 0; i < matches.length; i++) {
+    if (!moduleMatches(matches[i] as MatchModule, p, env)) return false;
   }
   return true;
 }
@@ -790,7 +802,7 @@ export function natPass(input: NatPassInput): PassResult {
       }
       const builtin = tables[table].chains.get(hook);
       if ((table === 'raw' || table === 'mangle') && (!builtin || builtin.rules.length === 0)) {
-        addCounter(env.policyCounters, `${table}/${hook}`, pkt.bytes);
+        addCounter(env.policyCounters, policyKey(table, hook), pkt.bytes);
         continue;
       }
       if (route?.outgoingAddress !== undefined) evalEnv.outgoingAddress = route.outgoingAddress;
