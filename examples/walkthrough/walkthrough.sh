@@ -44,6 +44,8 @@ kubectl run busybox --image=busybox:1.28.4 -- sleep 9000
 sleep 13
 kubectl get pods
 kubectl exec -it busybox -- /bin/sh
+# The lesson's lookup: the pod's resolver tries kubernetes.default.svc.cluster.local first (ndots:5).
+nslookup kubernetes
 cat /etc/resolv.conf
 hostname
 env | grep NGINX

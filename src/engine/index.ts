@@ -41,6 +41,7 @@ import './network/playground-command';
 import './network/kube-proxy/ipvs-tools';
 import './network/netfilter/tools';
 import './network/trace/tools';
+import './network/dns/tools';
 // Requests and their traces (the hops the UI animates).
 export { sendRequest } from './network/trace/request';
 export type { RequestFrom, RequestOptions } from './network/trace/request';

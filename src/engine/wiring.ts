@@ -26,6 +26,7 @@ import { startTaintEvictionController } from './controllers/taint-eviction';
 import { startNodeHeartbeats } from './controllers/node-status';
 import { startCloudController } from './network/cloud-controller';
 import { startKubeProxies } from './network/kube-proxy/kube-proxy';
+import { startIngressNginxController } from './network/ingress/controller';
 
 /** API server registry strategies: defaulting, validation, allocation, graceful deletion. */
 export const STRATEGY_INSTALLERS: ReadonlyArray<(ctx: ClusterContext) => void> = [
@@ -57,4 +58,5 @@ export const CONTROLLER_STARTERS: ReadonlyArray<(ctx: ClusterContext) => void> =
   startNodeHeartbeats,
   startCloudController,
   startKubeProxies,
+  startIngressNginxController,
 ];

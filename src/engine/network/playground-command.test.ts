@@ -98,6 +98,7 @@ describe('playground: help and unknown commands', () => {
         '  playground [command]',
         '',
         'Available Commands:',
+        '  addons        Enable or disable a playground addon (ingress-nginx)',
         '  cloud-lb      Show, or turn on or off, the simulated cloud load balancer',
         "  proxy-mode    Show or change kube-proxy's mode on every node (iptables, userspace, ipvs)",
         '',
@@ -124,8 +125,8 @@ describe('playground: help and unknown commands', () => {
 
   it.each([
     [
-      'playground addons',
-      'Error: unknown command "addons" for "playground"\nRun \'playground --help\' for usage.\n',
+      'playground addon',
+      'Error: unknown command "addon" for "playground"\nRun \'playground --help\' for usage.\n',
     ],
     [
       'playground --verbose',

@@ -4,6 +4,7 @@
  *
  *   playground proxy-mode [iptables|userspace|ipvs]   kube-proxy's mode on every node
  *   playground cloud-lb [on|off]                      the simulated cloud load balancer
+ *   playground addons list|enable|disable [ADDON]     optional components (ingress/addons-command.ts)
  *
  * Settings live in the cluster's Dataplane (`dataplaneOf(ctx).update`), which the kube-proxies,
  * the cloud controller and the UI listen to; the shell lets the cluster react before the next
@@ -13,6 +14,7 @@ import { registerHostTool } from '../shell/shell';
 import type { HostTool } from '../shell/shell';
 import type { CommandResult } from '../shell/types';
 import { dataplaneOf } from './dataplane';
+import { ADDONS_HELP, ADDONS_SHORT, addonsCommand } from './ingress/addons-command';
 import type { ProxyMode } from './model';
 
 export const PROXY_MODES: readonly ProxyMode[] = ['iptables', 'userspace', 'ipvs'];
@@ -29,6 +31,7 @@ Usage:
   playground [command]
 
 Available Commands:
+  addons        ${ADDONS_SHORT}
   cloud-lb      Show, or turn on or off, the simulated cloud load balancer
   proxy-mode    Show or change kube-proxy's mode on every node (iptables, userspace, ipvs)
 
@@ -90,12 +93,15 @@ export const playgroundCommand: HostTool = (argv, _io, ctx) => {
   if (sub === 'help') {
     if (rest[0] === 'proxy-mode') return ok(PROXY_MODE_HELP);
     if (rest[0] === 'cloud-lb') return ok(CLOUD_LB_HELP);
+    if (rest[0] === 'addons') return ok(ADDONS_HELP);
     if (rest[0] !== undefined) {
       return fail(`Error: unknown help topic "${rest[0]}"\nRun 'playground --help' for usage.\n`);
     }
     return ok(ROOT_HELP);
   }
   if (sub.startsWith('-')) return unknownFlag(sub, 'playground');
+
+  if (sub === 'addons') return addonsCommand(rest, ctx);
 
   if (sub === 'proxy-mode') {
     if (rest.some(isHelp)) return ok(PROXY_MODE_HELP);

@@ -8,7 +8,9 @@
  * `3199560936/httpd:v0.4`), redis, memcached, mysql, postgres, mongo, hello-app, http-echo; the
  * shell images busybox, alpine, ubuntu, debian, centos (they run their command: `sleep 3600`,
  * `sh -c "..."`, or a bare shell that exits at once); and the kubeadm system images (etcd,
- * kube-apiserver, kube-controller-manager, kube-scheduler, kube-proxy, coredns, pause).
+ * kube-apiserver, kube-controller-manager, kube-scheduler, kube-proxy, coredns, pause); and
+ * ingress-nginx's controller (`registry.k8s.io/ingress-nginx/controller`, known by its whole
+ * repository, as its last segment `controller` names nothing in particular).
  * Any other image that exists runs a long-lived process listening on the container's declared
  * containerPorts (HTTP 200 with a line naming the image on any path), or on nothing.
  *
@@ -141,6 +143,8 @@ export interface CatalogEntry {
   id: string;
   /** Repositories it describes, by last path segment on any registry (`httpd` ← `3199560936/httpd`). */
   names: readonly string[];
+  /** Whole repositories it describes (`registry.k8s.io/ingress-nginx/controller`), looked up first. */
+  repositories?: readonly string[];
   /** Also a Docker Hub official image (typo rule 3 applies to these names). */
   official: boolean;
   /**
@@ -283,6 +287,50 @@ function redisLogs(ctx: LogContext): string[] {
     `1:M ${t} * Running mode=standalone, port=6379.`,
     `1:M ${t} * Server initialized`,
     `1:M ${t} * Ready to accept connections tcp`,
+  ];
+}
+
+/**
+ * ingress-nginx's default backend page: nginx's built-in 404 with `server_tokens off`, so the
+ * footer says `nginx` without a version (ngx_http_special_response.c, CRLF line ends).
+ */
+export const INGRESS_NGINX_404_PAGE =
+  '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n' +
+  '<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+
+/** `I0810 16:26:37.967790       7 ` as klog prefixes a line (pid 7 under dumb-init). */
+function klogPrefix(level: 'I' | 'W', ms: number, micros: number): string {
+  const iso = formatTimestamp(ms);
+  const frac = String((ms % 1000) * 1000 + micros).padStart(6, '0');
+  return `${level}${iso.slice(5, 7)}${iso.slice(8, 10)} ${iso.slice(11, 19)}.${frac}       7 `;
+}
+
+/** The controller's start-up, as `kubectl logs` shows it for v1.10.1 (banner, then klog lines). */
+function ingressNginxLogs(ctx: LogContext): string[] {
+  const release = ctx.ref.tag && /^v\d/.test(ctx.ref.tag) ? ctx.ref.tag : 'v1.10.1';
+  const t = ctx.startedAtMs;
+  const pod = ctx.hostname;
+  return [
+    '-------------------------------------------------------------------------------',
+    'NGINX Ingress controller',
+    `  Release:       ${release}`,
+    '  Build:         4fb5aac1dd3669daa3a14d9de3e3cdb371b4c518',
+    '  Repository:    https://github.com/kubernetes/ingress-nginx',
+    '  nginx version: nginx/1.25.3',
+    '',
+    '-------------------------------------------------------------------------------',
+    '',
+    `${klogPrefix('W', t, 790)}client_config.go:618] Neither --kubeconfig nor --master was specified.  Using the inClusterConfig.  This might not work.`,
+    `${klogPrefix('I', t, 897)}main.go:205] "Creating API client" host="https://10.96.0.1:443"`,
+    `${klogPrefix('I', t + 162, 810)}main.go:101] "SSL fake certificate created" file="/etc/ingress-controller/ssl/default-fake-certificate.pem"`,
+    `${klogPrefix('I', t + 182, 629)}nginx.go:264] "Starting NGINX Ingress controller"`,
+    `${klogPrefix('I', t + 1386, 301)}nginx.go:307] "Starting NGINX process"`,
+    `${klogPrefix('I', t + 1386, 443)}leaderelection.go:250] attempting to acquire leader lease ingress-nginx/ingress-nginx-leader...`,
+    `${klogPrefix('I', t + 1388, 242)}controller.go:190] "Configuration changes detected, backend reload required"`,
+    `${klogPrefix('I', t + 1418, 843)}leaderelection.go:260] successfully acquired lease ingress-nginx/ingress-nginx-leader`,
+    `${klogPrefix('I', t + 1419, 63)}status.go:84] "New leader elected" identity="${pod}"`,
+    `${klogPrefix('I', t + 1453, 764)}controller.go:210] "Backend successfully reloaded"`,
+    `${klogPrefix('I', t + 1453, 852)}controller.go:221] "Initial sync, sleeping for 1 second"`,
   ];
 }
 
@@ -592,6 +640,9 @@ export const CATALOG: readonly CatalogEntry[] = [
   ),
   shellEntry('debian', 49_557_601, 'bash', 'gnu', ([major]) => within(major, 6, 13)),
   shellEntry('centos', 75_181_999, '/bin/bash', 'gnu', ([major]) => within(major, 5, 8)),
+  // The DNS debugging image of the Kubernetes docs (Debian jessie with dnsutils: dig, nslookup);
+  // the DNS tools register themselves for it (network/dns/tools.ts).
+  { ...shellEntry('jessie-dnsutils', 76_412_083, 'bash', 'gnu'), official: false },
   // ---- kubeadm's system images ----
   {
     id: 'etcd',
@@ -736,6 +787,45 @@ export const CATALOG: readonly CatalogEntry[] = [
     ],
   },
   {
+    // ingress-nginx's controller (the `playground addons enable ingress-nginx` addon): nginx on
+    // 80 and 443, the controller's /healthz on 10254. What nginx answers on 80/443 is decided by
+    // the controller's view of the Ingresses (network/ingress/proxy.ts): these sites only say
+    // what a bare probe of the port gets, the default backend's 404 (server_tokens off).
+    id: 'ingress-nginx-controller',
+    names: [],
+    repositories: ['registry.k8s.io/ingress-nginx/controller'],
+    official: false,
+    kind: 'server',
+    sizeBytes: 104_864_305,
+    entrypoint: ['/usr/bin/dumb-init', '--'],
+    cmd: ['/nginx-ingress-controller'],
+    serverCommands: ['dumb-init', 'nginx-ingress-controller'],
+    ports: () => {
+      const notFound: HttpPage = {
+        status: 404,
+        contentType: 'text/html',
+        body: INGRESS_NGINX_404_PAGE,
+      };
+      return [
+        { port: 80, protocol: 'TCP', app: 'http', site: { routes: [], fallback: notFound } },
+        { port: 443, protocol: 'TCP', app: 'https', site: { routes: [], fallback: notFound } },
+        {
+          port: 10254,
+          protocol: 'TCP',
+          app: 'http',
+          site: {
+            routes: [ok('/healthz'), ok('/metrics', '')],
+            fallback: text('404 page not found\n', 404),
+          },
+        },
+      ];
+    },
+    shell: 'busybox',
+    // SIGTERM: nginx drains its connections and the controller clears the Ingresses' status.
+    sigterm: quick(2000),
+    startupLogs: ingressNginxLogs,
+  },
+  {
     id: 'pause',
     names: ['pause'],
     official: false,
@@ -752,10 +842,16 @@ export const CATALOG: readonly CatalogEntry[] = [
 
 const byName = new Map<string, CatalogEntry>();
 for (const e of CATALOG) for (const n of e.names) byName.set(n, e);
+const byRepository = new Map<string, CatalogEntry>();
+for (const e of CATALOG) for (const r of e.repositories ?? []) byRepository.set(r, e);
 
-/** The catalogue entry for a reference (by the repository's last path segment), if any. */
+/**
+ * The catalogue entry for a reference: by its whole repository for the entries that name one
+ * (`registry.k8s.io/ingress-nginx/controller`: `controller` alone says nothing), else by the
+ * repository's last path segment.
+ */
 export function lookupImage(ref: ImageRef): CatalogEntry | undefined {
-  return byName.get(ref.lastSegment);
+  return byRepository.get(ref.repository) ?? byName.get(ref.lastSegment);
 }
 
 // ------------------------------------------------------------------ existence (see header)

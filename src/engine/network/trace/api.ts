@@ -4,8 +4,9 @@
  * a URL the way curl does (`http://10.96.12.7/`, `10.96.12.7:8080/healthz`,
  * `https://203.0.113.10/`), takes the Host header from `headers`, and returns the Trace.
  *
- * Names: an IPv4 literal is used as it is and `localhost` is 127.0.0.1; any other host name
- * fails as an unresolved name (`Could not resolve host`) until the DNS layer resolves it.
+ * Names: an IPv4 literal is used as it is and `localhost` is 127.0.0.1; any other host name is
+ * looked up from where the request starts, through the cluster's DNS for a pod (the lookup's
+ * queries come first in the trace); a name that does not resolve is `Could not resolve host`.
  * Headers other than Host are accepted and not interpreted: the workloads answer by path.
  */
 import type { ClusterContext } from '../../context';
@@ -13,6 +14,8 @@ import { ipToNumber } from '../netfilter/packet';
 import type { RequestFrom, RequestOptions } from './request';
 import { sendRequest } from './request';
 import type { Trace } from './trace';
+import type { HostLookup } from '../dns/host-lookup';
+import { failedLookupTrace, lookupForApi, withLookup } from '../dns/host-lookup';
 
 export interface ClusterRequest {
   /** A pod, a node, or the outside client (the laptop; the internet for a load balancer). */
@@ -79,7 +82,21 @@ export function request(ctx: ClusterContext, r: ClusterRequest): Trace {
     target = { scheme: 'http', host: r.address, port: r.port, path: '/' };
   else target = 'A request needs a url, or an address and a port';
 
-  if (typeof target === 'string' || addressOf(target.host) === undefined) {
+  // A host name is looked up from where the request starts (dns/host-lookup.ts), each query traced.
+  const resolved: HostLookup =
+    typeof target === 'string' || addressOf(target.host) !== undefined
+      ? {}
+      : lookupForApi(ctx, r.from, target.host);
+  if (typeof target !== 'string' && resolved.lookup && resolved.address === undefined) {
+    return failedLookupTrace(
+      { ctx, from: r.from, fs: { read: () => undefined } },
+      target.host,
+      r.url ?? '',
+      method,
+      resolved.lookup,
+    );
+  }
+  if (typeof target === 'string' || (addressOf(target.host) ?? resolved.address) === undefined) {
     const error = typeof target === 'string' ? 'unreachable' : 'resolve';
     const message = typeof target === 'string' ? target : `Could not resolve host: ${target.host}`;
     return {
@@ -91,7 +108,7 @@ export function request(ctx: ClusterContext, r: ClusterRequest): Trace {
   }
   const opts: RequestOptions = {
     from: r.from,
-    address: addressOf(target.host) ?? target.host,
+    address: addressOf(target.host) ?? resolved.address ?? target.host,
     port: target.port,
     method,
     path: target.path,
@@ -106,5 +123,5 @@ export function request(ctx: ClusterContext, r: ClusterRequest): Trace {
   }
   if (r.timeoutMs !== undefined) opts.timeoutMs = r.timeoutMs;
   if (r.insecure) opts.insecure = true;
-  return sendRequest(ctx, opts);
+  return withLookup(sendRequest(ctx, opts), resolved.lookup, target.host);
 }

@@ -32,6 +32,9 @@
  * externalTrafficPolicy Local, only nodes with local endpoints pass; in userspace mode none, as
  * that proxy serves no health check, and with none passing the load balancer fails open to all)
  * and forwards round-robin to the NodePort of one of them, keeping the client's address.
+ * A connection accepted by ingress-nginx's controller pod on its port 80 or 443 is proxied by it
+ * (ingressNginxAnswer, with the decisions in ../ingress/proxy.ts): nginx dials an endpoint pod
+ * of the backend itself, and the answer comes back through both connections.
  *
  * Faults: pod annotation `playground/fault` = `refuse` (nothing listens: RST), `freeze` (every
  * packet to the pod is dropped), `hang` (the connection is accepted, nothing is ever answered);
@@ -98,6 +101,16 @@ import { ERR_MISSING_SERVICE_ENTRY } from '../kube-proxy/userspace';
 import type { DialOutcome } from '../kube-proxy/userspace';
 import type { HttpAnswer, ServerProcess } from './answer';
 import { byteLength, healthCheckAnswer, httpAnswer } from './answer';
+import type { UpstreamEndpoint } from '../ingress/proxy';
+import {
+  ingressDecision,
+  isIngressNginx,
+  nextEndpoint,
+  PROXY_CONNECT_TIMEOUT_MS,
+  PROXY_NEXT_UPSTREAM_TRIES,
+  PROXY_READ_TIMEOUT_MS,
+} from '../ingress/proxy';
+import { nginxAnswer, plainHttpToHttpsPort, proxiedAnswer } from '../ingress/responses';
 import type { Endpoints, FailDetail, Hop, Trace, TraceError, TraceOutcome } from './trace';
 import { ipPort } from './trace';
 
@@ -240,7 +253,8 @@ const tupleOf = (p: Packet): Tuple => ({
 const nsName = (o: KObject): string =>
   `${o.metadata.namespace ?? 'default'}/${o.metadata.name ?? ''}`;
 
-class Walk {
+/** Exported for the DNS layer (dns/query.ts), which walks UDP queries with the same machinery. */
+export class Walk {
   readonly hops: Hop[] = [];
   t = 0;
   readonly dataplane: Dataplane;
@@ -468,7 +482,10 @@ class Walk {
 
     if (dp?.mode === 'ipvs') {
       const vs = dp.virtualServers.find(
-        (v) => v.protocol === 'TCP' && v.address === pkt.dst && v.port === pkt.dport,
+        (v) =>
+          v.protocol === (pkt.proto === 'udp' ? 'UDP' : 'TCP') &&
+          v.address === pkt.dst &&
+          v.port === pkt.dport,
       );
       if (vs) return this.ipvsPass(node, pkt, arrival, conn, dp, vs, env);
     }
@@ -1442,6 +1459,15 @@ function afterConnect(
     serverConn = relayed.conn;
   }
 
+  // ingress-nginx's nginx accepted: it routes and proxies on its own (see ingressNginxAnswer).
+  if (
+    listener.kind === 'pod' &&
+    !listener.hang &&
+    isIngressNginx(listener.server.proc, delivered.dport)
+  ) {
+    return ingressNginxAnswer(w, syn, lb, a, { listener, delivered, conn: serverConn });
+  }
+
   if (listener.kind === 'pod' && listener.hang) {
     w.hop({
       kind: 'fail',
@@ -1664,4 +1690,298 @@ function userspaceRelay(
     what: `kube-proxy connected to ${key(ok.delivered.dst, ok.delivered.dport)} from ${key(ok.delivered.src, ok.delivered.sport)}: the backend sees the node, not the client`,
   });
   return { ok: true, listener: ok.listener, delivered: ok.delivered, conn: ok.conn };
+}
+
+// ------------------------------------------------------------------ ingress-nginx
+
+/** The connection an ingress-nginx controller pod accepted (kube-proxy brought the client there). */
+interface IngressLeg {
+  listener: Extract<Listener, { kind: 'pod' }>;
+  delivered: Packet;
+  conn: Conn;
+}
+
+/**
+ * An ingress-nginx controller pod accepted the client's connection on its port 80 or 443 —
+ * kube-proxy brought it there through its Service's NodePort, LoadBalancer IP or ClusterIP. nginx
+ * terminates that connection: it routes by Host and path (ingress/proxy.ts) and answers itself
+ * (404, 503, a redirect), or opens a connection of its own from the controller pod to an endpoint
+ * of the backend Service — a pod IP, so no Service rule is involved — trying up to three
+ * endpoints round robin when a dial is refused or times out (then 502 / 504), and copies the
+ * answer back to the client's connection. The backend sees the controller pod as its client.
+ * Models nginx's ngx_http_upstream (proxy_pass, proxy_next_upstream error timeout) as
+ * ingress-nginx configures it, with its balancer_by_lua round robin.
+ */
+function ingressNginxAnswer(
+  w: Walk,
+  syn: Extract<SynOutcome, { ok: true }>,
+  lb: LoadBalancerLeg | undefined,
+  a: AfterConnect,
+  ctl: IngressLeg,
+): Ending {
+  const node = ctl.listener.node;
+  const ctlPod = ctl.listener.pod;
+  const ctlName = nsName(ctlPod);
+  const clientConn = syn.conn;
+  const head = a.method === 'HEAD';
+  const reversed = (p: Packet): Endpoints => ({
+    src: key(p.dst, p.dport),
+    dst: key(p.src, p.sport),
+  });
+  const summary = (answer: HttpAnswer): string =>
+    answer.kind === 'response'
+      ? `${answer.status} ${answer.reason} (${answer.body === '' ? 'no body' : `${byteLength(answer.body)} bytes`})`
+      : answer.kind === 'empty-reply'
+        ? 'closes the connection without a byte'
+        : `"${answer.line}" (not HTTP)`;
+
+  /** The answer's way back: to nginx first when a backend answered, then the client's legs. */
+  const backToClient = (from?: {
+    conn: Conn;
+    delivered: Packet;
+    note: string;
+  }): Packet | undefined => {
+    if (from) {
+      if (!w.replyThrough(from.conn, from.delivered)) return undefined;
+      w.hop({
+        kind: 'ingress',
+        node,
+        pod: ctlName,
+        what: `ingress-nginx copies the answer to the client's connection${from.note}`,
+      });
+    }
+    let received = w.replyThrough(ctl.conn, ctl.delivered);
+    if (received && ctl.conn !== clientConn) {
+      w.hop({
+        kind: 'kube-proxy',
+        node: syn.listener.node,
+        what: 'kube-proxy copies the answer to the client connection',
+      });
+      received = w.replyThrough(clientConn, syn.delivered);
+    }
+    return received;
+  };
+
+  /** The client got (or did not get) the answer: the end of the request. */
+  const finish = (
+    answer: HttpAnswer,
+    received: Packet | undefined,
+    server: { node: string; pod: string; delivered: Packet },
+  ): Ending => {
+    if (!received) {
+      w.close(a.conns, 'close');
+      return { kind: 'fail', error: 'timeout', connected: true };
+    }
+    if (lb?.address !== undefined && lb.port !== undefined) {
+      const b = ends(received);
+      w.hop(
+        {
+          kind: 'load-balancer',
+          what: `the load balancer answers from ${key(lb.address, lb.port)}`,
+          before: b,
+          after: { src: key(lb.address, lb.port), dst: b.dst },
+        },
+        WIRE_HOP_MS,
+      );
+    }
+    w.hop({
+      kind: 'answer',
+      ...(a.clientNode ? { node: a.clientNode } : {}),
+      ...(a.clientPod ? { pod: a.clientPod } : {}),
+      what: `the client receives the answer${answer.kind === 'response' ? `: ${answer.status} ${answer.reason}` : ''}`,
+    });
+    w.close(a.conns, 'close');
+    const d = server.delivered;
+    return {
+      kind: 'answer',
+      answer,
+      server: {
+        node: server.node,
+        pod: server.pod,
+        ip: d.dst,
+        port: d.dport,
+        peer: { ip: d.src, port: d.sport },
+      },
+    };
+  };
+
+  /** nginx answers by itself. */
+  const respond = (answer: HttpAnswer): Ending => {
+    w.hop({
+      kind: 'answer',
+      node,
+      pod: ctlName,
+      what: `${ctlName} (nginx) answers ${summary(answer)}`,
+      before: reversed(ctl.delivered),
+    });
+    return finish(answer, backToClient(), { node, pod: ctlName, delivered: ctl.delivered });
+  };
+
+  /**
+   * The handshake of a connection completed (its SYN-ACK went back): conntrack keeps an
+   * ESTABLISHED entry for days, not the 120 s of an unanswered SYN, however long nginx takes.
+   */
+  const established = (conn: Conn): void => {
+    for (const e of conn.entries) {
+      nodeNetfilterState(w.dataplane, e.node).conntrack.seen(e.entry, 'reply', w.now);
+    }
+  };
+  established(clientConn);
+  if (ctl.conn !== clientConn) established(ctl.conn);
+
+  const tls = tlsCheck(ctl.listener.server, ctl.delivered.dport, a.scheme, a.insecure);
+  if (tls) {
+    backToClient();
+    w.close(a.conns, 'close');
+    return { kind: 'fail', error: 'protocol', connected: true, detail: tls };
+  }
+  if (a.scheme === 'http' && ctl.delivered.dport === 443) {
+    w.hop({
+      kind: 'ingress',
+      node,
+      pod: ctlName,
+      what: `ingress-nginx (${ctlName}): plain HTTP on its HTTPS port`,
+    });
+    return respond(plainHttpToHttpsPort({ now: w.now, head, hsts: false }));
+  }
+
+  const d = ingressDecision(
+    w.ctx,
+    ctlPod,
+    { host: a.host, path: a.path, method: a.method, scheme: a.scheme },
+    w.now,
+  );
+  w.hop({
+    kind: 'ingress',
+    node,
+    pod: ctlName,
+    what: `ingress-nginx (${ctlName}${a.scheme === 'https' ? ', TLS terminated' : ''}): ${d.what}`,
+  });
+  if (d.kind === 'respond') return respond(d.answer);
+
+  const src = ctlPod.status?.podIP ?? '';
+  const service = `${d.upstream.namespace}/${d.upstream.service}`;
+  let timedOut = false;
+  for (let i = 1; i <= PROXY_NEXT_UPSTREAM_TRIES; i++) {
+    const ep: UpstreamEndpoint = nextEndpoint(w.ctx, d.upstream.name, d.endpoints);
+    const start = w.t;
+    const conn: Conn = { path: [], entries: [], first: undefined };
+    a.conns.push(conn);
+    const pkt: Packet = {
+      proto: 'tcp',
+      src,
+      sport: w.nextPort(node, src, ep, node),
+      dst: ep.ip,
+      dport: ep.port,
+      bytes: SYN_BYTES,
+      mark: 0,
+    };
+    w.hop({
+      kind: 'ingress',
+      node,
+      pod: ctlName,
+      what:
+        `nginx connects to ${key(ep.ip, ep.port)}, an endpoint of ${service} ` +
+        `(try ${i} of ${PROXY_NEXT_UPSTREAM_TRIES}), from the pod: not through the Service's ClusterIP`,
+      before: ends(pkt),
+    });
+    const out = w.atNode(node, pkt, { kind: 'incoming', iface: 'cni0' }, conn);
+    const next = i < PROXY_NEXT_UPSTREAM_TRIES ? ': next upstream' : '';
+    if (!out.ok) {
+      if (out.error === 'refused') {
+        w.close([conn], 'reset');
+        timedOut = false;
+        w.hop({
+          kind: 'ingress',
+          node,
+          pod: ctlName,
+          what: `connect() failed (111: Connection refused) while connecting to upstream${next}`,
+        });
+      } else if (out.error === 'unreachable') {
+        w.t = round3(start + ARP_FAILURE_MS);
+        timedOut = false;
+        w.hop({
+          kind: 'ingress',
+          node,
+          pod: ctlName,
+          what: `connect() failed (113: No route to host) while connecting to upstream${next}`,
+        });
+      } else {
+        w.t = round3(start + PROXY_CONNECT_TIMEOUT_MS);
+        timedOut = true;
+        w.hop({
+          kind: 'ingress',
+          node,
+          pod: ctlName,
+          what: `upstream timed out (110: Connection timed out) while connecting to upstream${next}`,
+        });
+      }
+      continue;
+    }
+    const l = out.listener;
+    if (l.kind !== 'pod' && l.kind !== 'host') {
+      timedOut = false;
+      w.hop({
+        kind: 'ingress',
+        node,
+        pod: ctlName,
+        what: `upstream prematurely closed connection while reading response header from upstream${next}`,
+      });
+      continue;
+    }
+    if (l.kind === 'pod' && l.hang) {
+      established(conn);
+      const name = nsName(l.pod);
+      w.hop({
+        kind: 'fail',
+        node: l.node,
+        pod: name,
+        what: `${name} accepted the connection but never answers (${FAULT_ANNOTATION}=hang)`,
+      });
+      w.t = round3(w.t + PROXY_READ_TIMEOUT_MS);
+      w.close([conn], 'close');
+      timedOut = true;
+      w.hop({
+        kind: 'ingress',
+        node,
+        pod: ctlName,
+        what: `upstream timed out (110: Connection timed out) while reading response header from upstream${next}`,
+      });
+      continue;
+    }
+    const backend = nsName(l.pod);
+    const upstreamAnswer: HttpAnswer = httpAnswer(
+      l.server,
+      { method: a.method, path: a.path, host: a.host },
+      w.now,
+      'HTTP',
+    ) ?? { kind: 'empty-reply' };
+    w.hop({
+      kind: 'answer',
+      node: l.node,
+      pod: backend,
+      what: `${backend} (${l.server.proc.imageId}) answers ${summary(upstreamAnswer)}`,
+      before: reversed(out.delivered),
+    });
+    const answer = proxiedAnswer(upstreamAnswer, { now: w.now, head, hsts: d.hsts });
+    const hidden =
+      upstreamAnswer.kind === 'response' &&
+      upstreamAnswer.headers.some(([n]) => n.toLowerCase() === 'server');
+    const note =
+      upstreamAnswer.kind !== 'response'
+        ? ' (no HTTP from the upstream: 502)'
+        : hidden
+          ? " (without the backend's Server header)"
+          : '';
+    const received = backToClient({ conn, delivered: out.delivered, note });
+    return finish(answer, received, { node: l.node, pod: backend, delivered: out.delivered });
+  }
+  const status = timedOut ? 504 : 502;
+  w.hop({
+    kind: 'ingress',
+    node,
+    pod: ctlName,
+    what: `no upstream of ${d.upstream.name} answered in ${PROXY_NEXT_UPSTREAM_TRIES} tries: ${status}`,
+  });
+  return respond(nginxAnswer(status, { now: w.now, head, hsts: d.hsts }));
 }

@@ -383,8 +383,10 @@ describe('in containers', () => {
     expect(run('kubectl exec client -- wget -qO- -T 2 10.96.5.5')).toEqual(
       fail('wget: download timed out\ncommand terminated with exit code 1\n', 1),
     );
-    expect(run('kubectl exec client -- wget -qO- http://nginx')).toEqual(
-      fail("wget: bad address 'nginx'\ncommand terminated with exit code 1\n", 1),
+    // Names resolve through the pod's resolver and CoreDNS (network/dns).
+    expect(run('kubectl exec client -- wget -qO- http://nginx')).toEqual(ok(NGINX_WELCOME_PAGE));
+    expect(run('kubectl exec client -- wget -qO- http://nope')).toEqual(
+      fail("wget: bad address 'nope'\ncommand terminated with exit code 1\n", 1),
     );
     expect(run(`kubectl exec client -- wget -qO- ${nginxIP}/nope`)).toEqual(
       fail(

@@ -11,8 +11,8 @@
  * duration pass on the cluster's clock (the terminal waits as long as the real command would)
  * and records the Trace, so the UI can animate what the terminal just did: `lastTraces(cluster)`.
  *
- * Names are not resolved yet (DNS is a later layer): a host name other than `localhost` is
- * `Could not resolve host`. TLS is a verdict, not a handshake: the servers' certificates come
+ * Host names are resolved as the program's libc would, from where it runs (dns/host-lookup.ts):
+ * the lookup's DNS queries are traced and come first in the request's trace. TLS is a verdict, not a handshake: the servers' certificates come
  * from the cluster's own CA, so curl needs `-k`, and `-v` shows no TLS lines.
  */
 import type { ClusterContext } from '../../context';
@@ -32,6 +32,8 @@ import { nodeNetfilterState } from '../netfilter/evaluate';
 import { byteLength } from './answer';
 import type { RequestFrom } from './request';
 import { sendRequest } from './request';
+import type { LookupResult } from '../dns/resolver';
+import { lookupForRequest, recordFailedLookup, withLookup } from '../dns/host-lookup';
 import type { Trace } from './trace';
 import { recordTrace, tracesOf } from './trace';
 
@@ -50,8 +52,14 @@ interface ToolEnv {
   advance(ms: number): void;
 }
 
-function send(env: ToolEnv, opts: Omit<Parameters<typeof sendRequest>[1], 'from'>): Trace {
-  const trace = sendRequest(env.ctx, { ...opts, from: env.from });
+function send(
+  env: ToolEnv,
+  opts: Omit<Parameters<typeof sendRequest>[1], 'from'>,
+  lookup?: LookupResult,
+  host?: string,
+): Trace {
+  // A host name's DNS lookup (dns/host-lookup.ts) comes first in the trace.
+  const trace = withLookup(sendRequest(env.ctx, { ...opts, from: env.from }), lookup, host);
   recordTrace(env.ctx, trace);
   const ms = Math.ceil(trace.durationMs);
   if (ms > 0) env.advance(ms);
@@ -402,8 +410,10 @@ function curlOne(
   const parsed = parseUrl(raw);
   if (!parsed.ok) return finish(parsed.code, parsed.message);
   const url = parsed.url;
-  const address = resolveHost(url.host);
+  const resolved = lookupForRequest(env, url.host);
+  const address = resolved.address;
   if (address === undefined) {
+    recordFailedLookup(env, url.host, raw, o.method ?? (o.head ? 'HEAD' : 'GET'), resolved.lookup);
     verbose(`* Could not resolve host: ${url.host}\n* Closing connection ${index}\n`);
     return finish(6, `Could not resolve host: ${url.host}`, undefined, url);
   }
@@ -426,17 +436,22 @@ function curlOne(
   }
   const host = reqHeaders.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? url.authority;
 
-  const t = send(env, {
-    address,
-    port: url.port,
-    method,
-    path: url.path,
-    host,
-    scheme: url.scheme,
-    insecure: o.insecure,
-    ...(o.maxTimeMs !== undefined ? { timeoutMs: o.maxTimeMs } : {}),
-    ...(o.connectTimeoutMs !== undefined ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
-  });
+  const t = send(
+    env,
+    {
+      address,
+      port: url.port,
+      method,
+      path: url.path,
+      host,
+      scheme: url.scheme,
+      insecure: o.insecure,
+      ...(o.maxTimeMs !== undefined ? { timeoutMs: o.maxTimeMs } : {}),
+      ...(o.connectTimeoutMs !== undefined ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
+    },
+    resolved.lookup,
+    url.host,
+  );
   const ms = Math.floor(t.durationMs);
   verbose(`*   Trying ${address}:${url.port}...\n`);
   const out = t.outcome;
@@ -632,20 +647,29 @@ function runWget(argv: string[], env: ToolEnv): CommandResult {
   const parsed = parseUrl(raw);
   if (!parsed.ok) return fail(`not an http or ftp url: ${raw}`);
   const url = parsed.url;
-  const address = resolveHost(url.host);
-  if (address === undefined) return fail(`bad address '${url.host}'`);
+  const resolved = lookupForRequest(env, url.host);
+  const address = resolved.address;
+  if (address === undefined) {
+    recordFailedLookup(env, url.host, raw, spider ? 'HEAD' : 'GET', resolved.lookup);
+    return fail(`bad address '${url.host}'`);
+  }
   if (url.scheme === 'https') stderr += 'wget: note: TLS certificate validation not implemented\n';
   if (!quiet) stderr += `Connecting to ${url.host} (${address}:${url.port})\n`;
-  const t = send(env, {
-    address,
-    port: url.port,
-    method: spider ? 'HEAD' : 'GET',
-    path: url.path,
-    host: url.authority,
-    scheme: url.scheme,
-    insecure: true,
-    timeoutMs,
-  });
+  const t = send(
+    env,
+    {
+      address,
+      port: url.port,
+      method: spider ? 'HEAD' : 'GET',
+      path: url.path,
+      host: url.authority,
+      scheme: url.scheme,
+      insecure: true,
+      timeoutMs,
+    },
+    resolved.lookup,
+    url.host,
+  );
   const out = t.outcome;
   if (!out.ok) {
     const cant = (why: string): CommandResult =>

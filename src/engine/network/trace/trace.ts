@@ -14,6 +14,8 @@
  *  - `kube-proxy`: the proxy itself handled the connection (userspace mode's proxy process and its
  *    dials, ipvs mode's IPVS scheduler);
  *  - `load-balancer`: the cloud load balancer in front of a LoadBalancer Service picked a node;
+ *  - `ingress`: an ingress controller's proxy (ingress-nginx's nginx) handled the request: it
+ *    routed by Host and path, dialled an endpoint of the backend, copied the answer back;
  *  - `deliver`: the packet reached the socket that accepts it (a pod's eth0, a node's process);
  *  - `answer`: the server answered (HTTP status), or the reply travelled back;
  *  - `fail`: where and why the request failed (REJECT, DROP, nothing listening, no route).
@@ -29,6 +31,7 @@ export type HopKind =
   | 'wire'
   | 'kube-proxy'
   | 'load-balancer'
+  | 'ingress'
   | 'deliver'
   | 'answer'
   | 'fail';
@@ -62,6 +65,29 @@ export interface Hop {
   after?: Endpoints;
   /** Virtual ms since the request started. */
   atMs: number;
+  /**
+   * `dns`: the hop belongs to a name lookup (a DNS query and its answer) that came before the
+   * request, or that is the whole of it (nslookup, dig). Absent on the request's own hops.
+   */
+  phase?: 'dns';
+}
+
+/** One DNS query a resolver or a DNS tool sent (dns/query.ts), in the order sent. */
+export interface DnsQueryRecord {
+  /** The name asked, fully qualified: `nginx.default.svc.cluster.local.` */
+  name: string;
+  /** `A`, `PTR`, `SRV`, … */
+  type: string;
+  /** `10.96.0.10:53`. */
+  server: string;
+  /** The answer's rcode (`NOERROR`, `NXDOMAIN`, `SERVFAIL`), or `refused` / `timeout`. */
+  result: string;
+  /** The answer's records, as `A 10.96.0.1`, `CNAME example.com.` (empty without an answer). */
+  answers: string[];
+  /** Virtual ms since the trace started, when the query left. */
+  atMs: number;
+  /** How long until the answer (or until the client gave up). */
+  durationMs: number;
 }
 
 export type TraceError =
@@ -142,6 +168,12 @@ export interface Trace {
     /** The source the server saw: the client, or a masqueraded / proxied address. */
     peer: { ip: string; port: number };
   };
+  /**
+   * The DNS queries sent before the request to resolve its host name (their hops come first in
+   * `hops`, marked `phase: 'dns'`), or the queries of a DNS tool (nslookup, dig). Absent when no
+   * name was looked up.
+   */
+  dns?: DnsQueryRecord[];
 }
 
 /** `10.96.0.1:443`. */
