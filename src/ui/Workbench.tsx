@@ -7,13 +7,13 @@ import { loadExplainSchema } from '../engine';
 import { consoleApi } from './host/console-api';
 import { PlaygroundContext } from './host/context';
 import { PlaygroundHost } from './host/playground-host';
-import { InspectorPane } from './inspector/InspectorPane';
 import { bindStore } from './state/cluster-store';
 import { TerminalPane } from './terminal/TerminalPane';
+import { TraceSide } from './trace/TraceSide';
 
 /**
  * The playground itself (loaded as its own chunk, see App.tsx): a header, the Editor on the left, the Cluster graph above the Terminal in
- * the centre, the Inspector on the right; panes resize and the layout is remembered.
+ * the centre, the Inspector and the Trace (tabs) on the right; panes resize and the layout is remembered.
  */
 export default function Workbench() {
   const host = useMemo(() => new PlaygroundHost({ storage: localStorage }), []);
@@ -70,9 +70,8 @@ export default function Workbench() {
           </Panel>
           <Separator className="pane-separator" />
           <Panel id="inspector" defaultSize="22" minSize="12">
-            <section className="pane" aria-label="Inspector">
-              <InspectorPane />
-            </section>
+            {/* The Inspector and the Trace, as tabs (trace/TraceSide.tsx says why). */}
+            <TraceSide />
           </Panel>
         </Group>
       </div>

@@ -23,6 +23,8 @@ import { useClusterStore } from '../state/cluster-store';
 import { usePlaygroundSettings } from '../state/playground-settings';
 import type { ObjectsByKind } from '../state/cluster-store';
 import { useEditorFocus } from '../state/editor-focus';
+import { withTraceHighlight } from '../trace/graph-highlight';
+import { highlightKey, useTraceStore } from '../trace/trace-store';
 import { createGraphBuilder, graphId, refOfGraphId, stalePodPositions } from './graph-model';
 import type { GraphNode } from './graph-model';
 import { useGraphStore } from './graph-store';
@@ -148,6 +150,9 @@ function Flow() {
       round,
     ],
   );
+  // The trace panel's selected hop: its pod or node cards get a highlight class.
+  const traced = useTraceStore(highlightKey);
+  const nodes = useMemo(() => withTraceHighlight(graph.nodes, traced), [graph.nodes, traced]);
   useEffect(() => {
     if (graph.deferred === 0) return;
     const timer = setTimeout(() => setRound((r) => r + 1), NEXT_CARDS_MS);
@@ -227,7 +232,7 @@ function Flow() {
       <GraphToolbar namespaces={graph.namespaces} onFitView={onFitView} />
       <div className="k8s-flow">
         <ReactFlow<GraphNode>
-          nodes={graph.nodes}
+          nodes={nodes}
           edges={graph.edges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}

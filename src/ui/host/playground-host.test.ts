@@ -75,6 +75,26 @@ describe('PlaygroundHost sessions', () => {
     expect(b.prompt()).toBe('[root@node1 ~]# ');
   });
 
+  it('requests sent from the page are replayed: the next request picks the same pod', () => {
+    const storage = memoryStorage();
+    const a = new PlaygroundHost({ files: FILES, storage });
+    a.run('kubectl apply -f web.yml');
+    a.run('kubectl expose deployment web --port 80');
+    a.cluster.advance(30_000);
+    const ip = (a.cluster.store.get('Service', 'default', 'web')?.spec as { clusterIP: string })
+      .clusterIP;
+    const send = (h: PlaygroundHost) =>
+      h.request({ from: { kind: 'node', name: 'master' }, url: `http://${ip}/` });
+    const picks = Array.from({ length: 5 }, () => send(a).server?.pod);
+    a.save();
+    const b = new PlaygroundHost({ files: FILES, storage });
+    expect(fingerprint(b)).toBe(fingerprint(a));
+    // The random DNAT draws continue where they were: the same pods answer from here on.
+    const next = (h: PlaygroundHost) => Array.from({ length: 8 }, () => send(h).server?.pod);
+    expect(next(b)).toEqual(next(a));
+    expect(new Set(picks).size).toBeGreaterThan(0);
+  });
+
   it('the shell’s own file writes are replayed through their command, not logged twice', () => {
     const storage = memoryStorage();
     const a = new PlaygroundHost({ files: FILES, storage });

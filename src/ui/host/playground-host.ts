@@ -19,7 +19,7 @@
  * the zustand bridge (state/cluster-store.ts) turns them into one store update.
  */
 import { createCluster } from '../../engine';
-import type { ChangeSet, Cluster, CommandResult, Shell } from '../../engine';
+import type { ChangeSet, Cluster, ClusterRequest, CommandResult, Shell, Trace } from '../../engine';
 import { LESSON_FILES } from './lesson-files';
 import type { LogEntry, SavedSession } from './session-log';
 import { appendEntry, parseSession, SESSION_KEY } from './session-log';
@@ -61,6 +61,7 @@ export class PlaygroundHost {
   }
   private readonly listeners = new Set<Listener>();
   private readonly timeListeners = new Set<(now: number) => void>();
+  private readonly commandListeners = new Set<(input: string) => void>();
   private unsubscribe: () => void = () => undefined;
   private frame: number | undefined;
   private lastFrameAt: number | undefined;
@@ -131,6 +132,7 @@ export class PlaygroundHost {
     const ws = this.cluster.workspace;
     if (e.op === 'run') this.cluster.shell.run(e.input);
     else if (e.op === 'run-on-master') this.cluster.shell.runOnMaster(e.input);
+    else if (e.op === 'request') this.cluster.request(e.request);
     else if (e.op === 'write') ws.write(e.name, e.text);
     else if (e.op === 'remove') ws.remove(e.name);
     else ws.rename(e.from, e.to);
@@ -290,6 +292,17 @@ export class PlaygroundHost {
     );
   }
 
+  /**
+   * Send a request from the page (not from the terminal) and log it, so that a reload sends it
+   * again at the same virtual instant and the cluster's random draws stay the same.
+   */
+  request(r: ClusterRequest): Trace {
+    appendEntry(this.log, { at: this.cluster.now(), op: 'request', request: r });
+    const trace = this.cluster.request(r);
+    this.save();
+    return trace;
+  }
+
   private logged(entry: LogEntry, run: (shell: Shell) => CommandResult): CommandResult {
     appendEntry(this.log, entry);
     this.inShell = true;
@@ -304,6 +317,8 @@ export class PlaygroundHost {
       shell.yieldNow = undefined;
       this.inShell = false;
       this.save();
+      const input = 'input' in entry ? entry.input : '';
+      for (const l of this.commandListeners) l(input);
     }
   }
 
@@ -330,6 +345,15 @@ export class PlaygroundHost {
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Hear that a command has run (at the terminal, or the editor's Apply): the trace panel looks
+   * for the requests it sent (`lastTraces(cluster)`).
+   */
+  onCommand(listener: (input: string) => void): () => void {
+    this.commandListeners.add(listener);
+    return () => this.commandListeners.delete(listener);
   }
 
   /** Hear the virtual time after every frame. */

@@ -5,6 +5,7 @@
  * cluster, byte for byte: the engine is deterministic, and every step happens at the same virtual
  * instant as before.
  */
+import type { ClusterRequest } from '../../engine';
 
 export type LogEntry =
   | { at: number; op: 'run'; input: string }
@@ -12,7 +13,12 @@ export type LogEntry =
   | { at: number; op: 'run-on-master'; input: string }
   | { at: number; op: 'write'; name: string; text: string }
   | { at: number; op: 'remove'; name: string }
-  | { at: number; op: 'rename'; from: string; to: string };
+  | { at: number; op: 'rename'; from: string; to: string }
+  /**
+   * A request sent from the page (the Send request form): it draws from the cluster's random
+   * source and leaves conntrack entries and counters, so a replay must send it again.
+   */
+  | { at: number; op: 'request'; request: ClusterRequest };
 
 export interface SavedSession {
   version: 1;

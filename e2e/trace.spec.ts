@@ -1,0 +1,169 @@
+/**
+ * The Trace panel end to end: a `curl` typed at the terminal shows its hops (KUBE-SERVICES →
+ * KUBE-SVC → KUBE-SEP → DNAT) and the answer; hops are selected with the keyboard and the graph
+ * highlights the hop's node; the trace copies as text; the Send request form sends from a pod by
+ * name (DNS hops first). Virtual time moves with `window.playground.advance()`.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import type {} from '../src/ui/host/console-api';
+
+const ORIGIN = 'http://127.0.0.1:4173/';
+
+const graph = (page: Page) => page.getByRole('region', { name: 'Cluster graph' });
+const editor = (page: Page) => page.getByRole('region', { name: 'Editor' });
+const terminal = (page: Page) => page.getByRole('region', { name: 'Terminal' });
+const tracePanel = (page: Page) => page.getByRole('region', { name: 'Trace' });
+
+async function terminalText(page: Page): Promise<string> {
+  return terminal(page)
+    .locator('.xterm-accessibility-tree')
+    .evaluate((el) => Array.from(el.children, (row) => row.textContent ?? '').join('\n'));
+}
+
+async function typeCommand(page: Page, command: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Terminal input' }).focus();
+  await page.keyboard.type(command);
+  await page.keyboard.press('Enter');
+}
+
+/** Applies the lesson's deployment.yml and service.yml with Ctrl+Enter on their tabs. */
+async function applyLesson(page: Page): Promise<void> {
+  for (const file of ['deployment.yml', 'service.yml']) {
+    const tab = editor(page).getByRole('tab', { name: file });
+    await tab.click();
+    await tab.press('Control+Enter');
+    await expect(editor(page).getByRole('status')).toContainText('Applied');
+  }
+  await page.evaluate(() => window.playground?.advance(120_000));
+  await expect(
+    graph(page).getByRole('group', { name: /^Pod httpd2-[a-z0-9]+-[a-z0-9]+, Running, / }),
+  ).toHaveCount(3);
+}
+
+test('a curl at the terminal shows its path in the Trace panel, and Send request sends another', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
+  const foreign: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(ORIGIN) && !r.url().startsWith('data:')) foreign.push(r.url());
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  await page.goto('/');
+  await expect(graph(page).getByRole('group', { name: /^Node master, Ready/ })).toBeVisible();
+  await applyLesson(page);
+
+  await typeCommand(page, 'kubectl get svc httpd2');
+  await expect.poll(() => terminalText(page)).toMatch(/httpd2\s+ClusterIP\s+10\.\d+\.\d+\.\d+/);
+  const ip = /httpd2\s+ClusterIP\s+(10\.\d+\.\d+\.\d+)/.exec(await terminalText(page))![1]!;
+
+  await typeCommand(page, `curl -s ${ip}`);
+  await expect.poll(() => terminalText(page)).toContain('It works!');
+
+  // The Trace tab came up with the request's hops, in order, and the answer.
+  await expect(page.getByRole('tab', { name: 'Trace' })).toHaveAttribute('aria-selected', 'true');
+  const trace = tracePanel(page);
+  await expect(trace.getByRole('heading', { name: `GET http://${ip}/ from master` })).toBeVisible();
+  const hops = trace.getByRole('listbox', { name: /Hops/ });
+  const names = await hops
+    .getByRole('option')
+    .evaluateAll((els) => els.map((e) => e.querySelector('.trace-what')?.textContent ?? ''));
+  const at = (re: RegExp) => names.findIndex((n) => re.test(n));
+  const path = [
+    at(/^KUBE-SERVICES → KUBE-SVC-/),
+    at(/^KUBE-SVC-\w+ → KUBE-SEP-/),
+    at(/^KUBE-SEP-\w+: DNAT /),
+  ];
+  expect(path.every((i) => i >= 0)).toBe(true);
+  expect([...path].sort((a, b) => a - b)).toEqual(path);
+  const svcHop = hops.getByRole('option', { name: /KUBE-SERVICES → KUBE-SVC-/ });
+  await expect(svcHop).toContainText(`dst is the ClusterIP ${ip} and dport 80`);
+  await expect(svcHop).toContainText(`-A KUBE-SERVICES -d ${ip}/32 -p tcp`);
+  await expect(hops.getByRole('option', { name: /KUBE-SVC-\w+ → KUBE-SEP-/ })).toContainText(
+    /Chose endpoint [123] of 3/,
+  );
+  await expect(hops.getByRole('option', { name: /: DNAT / })).toContainText(
+    new RegExp(`dst ${ip.replace(/\./g, '\\.')}:80 → 10\\.244\\.\\d+\\.\\d+:80`),
+  );
+  await expect(trace.getByText('HTTP/1.1 200 OK')).toBeVisible();
+  await expect(trace.locator('.trace-page')).toHaveText('It works!');
+
+  // Keyboard: ↓ selects the first hop (master sends), the graph highlights master's box; ↓ again.
+  await hops.focus();
+  await page.keyboard.press('ArrowDown');
+  const first = hops.getByRole('option').first();
+  await expect(first).toHaveAttribute('aria-selected', 'true');
+  await expect(first).toContainText('master sends SYN');
+  await expect(graph(page).locator('.react-flow__node.trace-hop-target')).toHaveAttribute(
+    'data-id',
+    'Node/master',
+  );
+  await page.keyboard.press('ArrowDown');
+  await expect(hops.getByRole('option').nth(1)).toHaveAttribute('aria-selected', 'true');
+
+  // Copy: the whole trace as text.
+  await trace.getByRole('button', { name: 'Copy' }).click();
+  await expect(trace.getByRole('status')).toHaveText('Copied');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied.split('\n')[0]).toMatch(new RegExp(`^GET http://${ip}/ from master — 200 OK in`));
+  expect(copied).toContain('why: dst is the ClusterIP');
+  expect(copied).toContain('<html><body><h1>It works!</h1></body></html>');
+
+  // Send request, by keyboard where the form allows: from the pod sb to http://httpd2/.
+  await trace.getByRole('button', { name: 'Send request' }).press('Enter');
+  const form = trace.getByRole('form', { name: 'Send request' });
+  const from = form.getByRole('combobox', { name: 'From' });
+  await expect(from).toBeFocused();
+  await from.selectOption('pod/default/sb');
+  await page.keyboard.press('Tab'); // Target
+  await page.keyboard.press('Tab'); // URL
+  await expect(form.getByRole('textbox', { name: 'URL' })).toBeFocused();
+  await page.keyboard.type('http://httpd2/');
+  await page.keyboard.press('Enter');
+  await expect(
+    trace.getByRole('heading', { name: 'GET http://httpd2/ from default/sb' }),
+  ).toBeVisible();
+  await expect(
+    hops.getByRole('group', { name: `DNS: A httpd2.default.svc.cluster.local. → A ${ip}` }),
+  ).toBeVisible();
+  await expect(hops.getByRole('group', { name: /^Request: GET http:\/\/httpd2\// })).toBeVisible();
+  await expect(trace.locator('.trace-page')).toHaveText('It works!');
+
+  // A pick from the target list fills the URL: the NodePort from outside.
+  await form.getByRole('combobox', { name: 'From' }).selectOption('outside');
+  const target = form.getByRole('combobox', { name: 'Target' });
+  const label = (await target.locator('option').allTextContents()).find((t) =>
+    t.startsWith('default/nginx on node1'),
+  )!;
+  await target.selectOption({ label });
+  await form.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(trace.getByRole('heading', { name: /from the laptop$/ })).toBeVisible();
+  await expect(hops.getByRole('option', { name: /: MASQUERADE / })).toBeVisible();
+  await expect(trace.locator('.trace-page')).toContainText('Welcome to nginx!');
+
+  // Selecting a pod in the graph brings the Inspector back, and offers to send from it.
+  await graph(page)
+    .getByRole('group', { name: /^Pod sb, Running/ })
+    .click();
+  await expect(page.getByRole('tab', { name: 'Inspector' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await page.getByRole('button', { name: 'Send request from sb' }).click();
+  await expect(form.getByRole('combobox', { name: 'From' })).toHaveValue('pod/default/sb');
+
+  const axe = await new AxeBuilder({ page }).include('.side').analyze();
+  const bad = axe.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad).toEqual([]);
+  expect(foreign).toEqual([]);
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,145 @@
+import type { FormEvent, KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { usePlayground } from '../host/context';
+import { useThrottledObjects } from '../inspector/useThrottledObjects';
+import type { ChoiceGroup } from './request-form';
+import { METHODS, buildRequest, fromChoices, targetChoices } from './request-form';
+import { sendFromForm } from './trace-bridge';
+import { useTraceStore } from './trace-store';
+
+/** How often (real time) the form's choices follow the cluster. */
+const REFRESH_MS = 500;
+
+/**
+ * Send request: who sends (a pod, a node, the outside client), to where (typed, or picked from
+ * the cluster's Services, NodePorts and pods), the method and Host header. Send runs
+ * `cluster.request(...)` and shows the trace below. Every control is labelled; Escape closes.
+ */
+export function SendRequestForm() {
+  const host = usePlayground();
+  const objects = useThrottledObjects(REFRESH_MS);
+  // The sender lives in the store: "Send request from sb" (TraceSide) sets it too.
+  const from = useTraceStore((s) => s.formFrom);
+  const setFrom = useTraceStore((s) => s.setFormFrom);
+  const setFormOpen = useTraceStore((s) => s.setFormOpen);
+  const senders = useMemo(() => fromChoices(objects), [objects]);
+  const targets = useMemo(() => targetChoices(objects), [objects]);
+  const [url, setUrl] = useState('');
+  const [target, setTarget] = useState('');
+  const [method, setMethod] = useState('GET');
+  const [hostHeader, setHostHeader] = useState('');
+  const [error, setError] = useState('');
+  const fromRef = useRef<HTMLSelectElement>(null);
+  useEffect(() => fromRef.current?.focus(), []);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const r = buildRequest({ from, url, method, host: hostHeader });
+    if (typeof r === 'string') {
+      setError(r);
+      return;
+    }
+    setError('');
+    sendFromForm(host, r);
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      setFormOpen(false);
+    }
+  };
+
+  return (
+    <form
+      id="trace-send-form"
+      className="trace-form"
+      aria-label="Send request"
+      onSubmit={submit}
+      onKeyDown={onKeyDown}
+    >
+      <label className="trace-field">
+        <span>From</span>
+        <select ref={fromRef} value={from} onChange={(e) => setFrom(e.target.value)}>
+          <Options groups={senders} />
+        </select>
+      </label>
+      <label className="trace-field">
+        <span>Target</span>
+        <select
+          value={target}
+          onChange={(e) => {
+            setTarget(e.target.value);
+            if (e.target.value) setUrl(e.target.value);
+          }}
+        >
+          <option value="">Pick a Service, NodePort or pod…</option>
+          <Options groups={targets} />
+        </select>
+      </label>
+      <label className="trace-field">
+        <span>URL</span>
+        <input
+          type="text"
+          value={url}
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="http://10.96.0.1/ · 192.168.100.11:30080 · http://nginx/"
+          onChange={(e) => {
+            setUrl(e.target.value);
+            setTarget('');
+          }}
+        />
+      </label>
+      <div className="trace-form-row">
+        <label className="trace-field trace-field-method">
+          <span>Method</span>
+          <select value={method} onChange={(e) => setMethod(e.target.value)}>
+            {METHODS.map((m) => (
+              <option key={m}>{m}</option>
+            ))}
+          </select>
+        </label>
+        <label className="trace-field">
+          <span>Host header</span>
+          <input
+            type="text"
+            value={hostHeader}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="from the URL"
+            onChange={(e) => setHostHeader(e.target.value)}
+          />
+        </label>
+      </div>
+      {error ? (
+        <p className="trace-form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="trace-form-actions">
+        <button type="submit" className="trace-button trace-button-primary">
+          Send
+        </button>
+        <button type="button" className="trace-button" onClick={() => setFormOpen(false)}>
+          Close
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Options({ groups }: { groups: readonly ChoiceGroup[] }) {
+  return (
+    <>
+      {groups.map((g) => (
+        <optgroup key={g.label} label={g.label}>
+          {g.choices.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </optgroup>
+      ))}
+    </>
+  );
+}

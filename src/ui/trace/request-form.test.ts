@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { fullSnapshot } from '../state/cluster-store';
+import { PlaygroundHost } from '../host/playground-host';
+import { LESSON_FILES } from '../host/lesson-files';
+import {
+  OUTSIDE,
+  buildRequest,
+  fromChoices,
+  fromOfSelection,
+  parseFrom,
+  targetChoices,
+  urlOf,
+} from './request-form';
+import { lessonCluster } from './testing';
+
+const L = lessonCluster();
+const host = new PlaygroundHost({ files: LESSON_FILES });
+host.run('kubectl apply -f deployment.yml -f service.yml');
+host.cluster.advance(120_000);
+const objects = fullSnapshot(host);
+
+describe('who can send', () => {
+  it('the outside client, the pods with an address, the nodes', () => {
+    const groups = fromChoices(objects);
+    expect(groups.map((g) => g.label)).toEqual(['Outside', 'Pods', 'Nodes']);
+    expect(groups[0]!.choices).toEqual([{ value: OUTSIDE, label: 'Outside client (the laptop)' }]);
+    expect(groups[2]!.choices).toEqual([
+      { value: 'node/master', label: 'master (192.168.100.10)' },
+      { value: 'node/node1', label: 'node1 (192.168.100.11)' },
+      { value: 'node/node2', label: 'node2 (192.168.100.12)' },
+    ]);
+    const sb = groups[1]!.choices.find((c) => c.value === 'pod/default/sb');
+    expect(sb?.label).toMatch(/^default\/sb \(10\.244\.\d+\.\d+, node\d\)$/);
+    expect(
+      groups[1]!.choices.filter((c) => c.value.startsWith('pod/default/httpd2-')),
+    ).toHaveLength(3);
+  });
+
+  it.each([
+    ['outside', { kind: 'outside' }],
+    ['pod/default/sb', { kind: 'pod', namespace: 'default', name: 'sb' }],
+    ['node/node1', { kind: 'node', name: 'node1' }],
+    ['pod/sb', undefined],
+    ['', undefined],
+  ])('parseFrom(%j)', (value, want) => {
+    expect(parseFrom(value)).toEqual(want);
+  });
+
+  it('the graph’s selection, when it is a pod or a node', () => {
+    expect(fromOfSelection({ kind: 'Pod', namespace: 'default', name: 'sb' })).toBe(
+      'pod/default/sb',
+    );
+    expect(fromOfSelection({ kind: 'Node', name: 'node2' })).toBe('node/node2');
+    expect(fromOfSelection({ kind: 'Service', namespace: 'default', name: 'x' })).toBe(undefined);
+    expect(fromOfSelection(undefined)).toBe(undefined);
+  });
+});
+
+describe('targets', () => {
+  it('Service ClusterIPs, NodePorts on every node, pods', () => {
+    const groups = targetChoices(objects);
+    expect(groups.map((g) => g.label)).toEqual(['Services (ClusterIP)', 'NodePorts', 'Pods']);
+    const services = groups[0]!.choices;
+    expect(services).toContainEqual({
+      value: `http://${L.clusterIP}/`,
+      label: `default/httpd2 — ${L.clusterIP}:80`,
+    });
+    expect(services).toContainEqual({
+      value: 'https://10.96.0.1/',
+      label: 'default/kubernetes:https — 10.96.0.1:443',
+    });
+    expect(groups[1]!.choices.map((c) => c.label)).toEqual(
+      ['master', 'node1', 'node2'].map(
+        (n, i) => `default/nginx on ${n} — 192.168.100.1${i}:${L.nodePort}`,
+      ),
+    );
+  });
+
+  it('urls as one types them', () => {
+    expect([urlOf('10.96.0.1', 80), urlOf('10.96.0.1', 443), urlOf('10.96.0.1', 8080)]).toEqual([
+      'http://10.96.0.1/',
+      'https://10.96.0.1/',
+      'http://10.96.0.1:8080/',
+    ]);
+  });
+});
+
+describe('buildRequest', () => {
+  it('the form as an engine request', () => {
+    expect(
+      buildRequest({ from: 'pod/default/sb', url: ' http://httpd2/ ', method: 'HEAD', host: '' }),
+    ).toEqual({
+      from: { kind: 'pod', namespace: 'default', name: 'sb' },
+      url: 'http://httpd2/',
+      method: 'HEAD',
+    });
+    expect(
+      buildRequest({ from: 'outside', url: '10.0.0.1', method: 'GET', host: 'shop.example.com' }),
+    ).toEqual({
+      from: { kind: 'outside' },
+      url: '10.0.0.1',
+      method: 'GET',
+      headers: { Host: 'shop.example.com' },
+    });
+  });
+  it('says what is missing', () => {
+    expect(buildRequest({ from: '', url: 'x', method: 'GET', host: '' })).toBe(
+      'Choose who sends the request.',
+    );
+    expect(buildRequest({ from: 'outside', url: '  ', method: 'GET', host: '' })).toBe(
+      'Type a URL, or pick a target.',
+    );
+  });
+  it('the request it builds is one the engine answers', () => {
+    const r = buildRequest({
+      from: 'node/master',
+      url: `http://${L.clusterIP}/`,
+      method: 'GET',
+      host: '',
+    });
+    if (typeof r === 'string') throw new Error(r);
+    const t = L.cluster.request(r);
+    expect(t.outcome.ok && t.outcome.status).toBe(200);
+  });
+});

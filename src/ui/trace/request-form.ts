@@ -1,0 +1,171 @@
+/**
+ * The Send request form's data: who can send (the outside client, every pod with an address,
+ * every node), the targets to pick from (each Service port by ClusterIP, NodePorts on each node,
+ * load-balancer addresses, pods), and the form's values turned into `cluster.request(...)`.
+ */
+import type { Pod, Service } from 'kubernetes-types/core/v1';
+import type { ClusterRequest, KObject, RequestFrom } from '../../engine';
+import type { ObjectRef, ObjectsByKind } from '../state/cluster-store';
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+export interface ChoiceGroup {
+  label: string;
+  choices: Choice[];
+}
+
+/** Options a select may hold per group: a 10,000-pod cluster does not need 10,000 of them. */
+export const MAX_CHOICES = 200;
+
+export const OUTSIDE = 'outside';
+
+export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'] as const;
+
+const values = (objects: ObjectsByKind, kind: string): KObject[] => [
+  ...(objects.get(kind)?.values() ?? []),
+];
+
+const byName = (a: Choice, b: Choice): number => a.label.localeCompare(b.label);
+
+function nodeIP(node: KObject): string | undefined {
+  const addresses = (node as { status?: { addresses?: Array<{ type: string; address: string }> } })
+    .status?.addresses;
+  return addresses?.find((a) => a.type === 'InternalIP')?.address;
+}
+
+/** The senders: the outside client, the pods that have an address, the nodes. */
+export function fromChoices(objects: ObjectsByKind): ChoiceGroup[] {
+  const pods: Choice[] = [];
+  for (const o of values(objects, 'Pod')) {
+    const pod = o as Pod & KObject;
+    const ip = pod.status?.podIP;
+    if (!ip || pod.metadata.deletionTimestamp) continue;
+    const ns = pod.metadata.namespace ?? 'default';
+    pods.push({
+      value: `pod/${ns}/${pod.metadata.name ?? ''}`,
+      label: `${ns}/${pod.metadata.name ?? ''} (${ip}${pod.spec?.nodeName ? `, ${pod.spec.nodeName}` : ''})`,
+    });
+  }
+  const nodes: Choice[] = values(objects, 'Node').map((n) => ({
+    value: `node/${n.metadata.name ?? ''}`,
+    label: `${n.metadata.name ?? ''}${nodeIP(n) ? ` (${nodeIP(n)})` : ''}`,
+  }));
+  const groups: ChoiceGroup[] = [
+    { label: 'Outside', choices: [{ value: OUTSIDE, label: 'Outside client (the laptop)' }] },
+  ];
+  if (pods.length > 0)
+    groups.push({ label: 'Pods', choices: pods.sort(byName).slice(0, MAX_CHOICES) });
+  if (nodes.length > 0) groups.push({ label: 'Nodes', choices: nodes.sort(byName) });
+  return groups;
+}
+
+/** `pod/ns/name`, `node/name`, `outside` → the engine's sender. */
+export function parseFrom(value: string): RequestFrom | undefined {
+  if (value === OUTSIDE) return { kind: 'outside' };
+  const parts = value.split('/');
+  if (parts[0] === 'pod' && parts.length === 3 && parts[1] && parts[2])
+    return { kind: 'pod', namespace: parts[1], name: parts[2] };
+  if (parts[0] === 'node' && parts.length === 2 && parts[1])
+    return { kind: 'node', name: parts[1] };
+  return undefined;
+}
+
+/** The sender for the graph's selection (a pod or a node), or undefined. */
+export function fromOfSelection(ref: ObjectRef | undefined): string | undefined {
+  if (ref?.kind === 'Pod' && ref.namespace) return `pod/${ref.namespace}/${ref.name}`;
+  if (ref?.kind === 'Node') return `node/${ref.name}`;
+  return undefined;
+}
+
+/** `http://10.96.0.1/` (port 80 left out, as one types it), `https://10.96.0.1/` for 443, or `http://10.96.0.1:8080/`. */
+export function urlOf(ip: string, port: number): string {
+  if (port === 80) return `http://${ip}/`;
+  if (port === 443) return `https://${ip}/`;
+  return `http://${ip}:${port}/`;
+}
+
+/** Targets to pick: Service ClusterIPs, NodePorts, load-balancer IPs, pods (their ports or 80). */
+export function targetChoices(objects: ObjectsByKind): ChoiceGroup[] {
+  const services: Choice[] = [];
+  const nodePorts: Choice[] = [];
+  const balancers: Choice[] = [];
+  const nodes = values(objects, 'Node')
+    .map((n) => ({ name: n.metadata.name ?? '', ip: nodeIP(n) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  for (const o of values(objects, 'Service')) {
+    const svc = o as Service & KObject;
+    const name = `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name ?? ''}`;
+    const cip = svc.spec?.clusterIP;
+    for (const p of svc.spec?.ports ?? []) {
+      const portName = p.name ? `:${p.name}` : '';
+      if (cip && cip !== 'None') {
+        services.push({
+          value: urlOf(cip, p.port),
+          label: `${name}${portName} — ${cip}:${p.port}`,
+        });
+      }
+      if (p.nodePort) {
+        for (const n of nodes) {
+          if (!n.ip) continue;
+          nodePorts.push({
+            value: urlOf(n.ip, p.nodePort),
+            label: `${name}${portName} on ${n.name} — ${n.ip}:${p.nodePort}`,
+          });
+        }
+      }
+      for (const ing of svc.status?.loadBalancer?.ingress ?? []) {
+        if (!ing.ip) continue;
+        balancers.push({
+          value: urlOf(ing.ip, p.port),
+          label: `${name}${portName} — ${ing.ip}:${p.port}`,
+        });
+      }
+    }
+  }
+  const pods: Choice[] = [];
+  for (const o of values(objects, 'Pod')) {
+    const pod = o as Pod & KObject;
+    const ip = pod.status?.podIP;
+    if (!ip || pod.spec?.hostNetwork) continue;
+    const ports = (pod.spec?.containers ?? []).flatMap((c) =>
+      (c.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => p.containerPort),
+    );
+    const name = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name ?? ''}`;
+    for (const port of ports.length > 0 ? [...new Set(ports)] : [80]) {
+      pods.push({ value: urlOf(ip, port), label: `${name} — ${ip}:${port}` });
+    }
+  }
+  const groups: ChoiceGroup[] = [];
+  const add = (label: string, choices: Choice[]) => {
+    if (choices.length > 0)
+      groups.push({ label, choices: choices.sort(byName).slice(0, MAX_CHOICES) });
+  };
+  add('Services (ClusterIP)', services);
+  add('NodePorts', nodePorts);
+  add('Load balancers', balancers);
+  add('Pods', pods);
+  return groups;
+}
+
+export interface FormValues {
+  from: string;
+  url: string;
+  method: string;
+  /** The Host header; empty: curl's default (the URL's host). */
+  host: string;
+}
+
+/** The form's values as an engine request, or what is missing. */
+export function buildRequest(v: FormValues): ClusterRequest | string {
+  const from = parseFrom(v.from);
+  if (!from) return 'Choose who sends the request.';
+  const url = v.url.trim();
+  if (url === '') return 'Type a URL, or pick a target.';
+  const request: ClusterRequest = { from, url, method: v.method || 'GET' };
+  const host = v.host.trim();
+  if (host !== '') request.headers = { Host: host };
+  return request;
+}
