@@ -13,7 +13,6 @@
  * several runs after a warm-up (the partial sync's over 10 syncs per run), each after a full GC
  * when the runtime exposes one (`npm run bench` runs with --expose-gc).
  */
-import { performance } from 'node:perf_hooks';
 import { createCluster } from '../src/engine';
 import type { KObject } from '../src/engine';
 import { sendRequest } from '../src/engine/network/trace/request';
@@ -163,7 +162,7 @@ export function iptablesFigures(runs = 5): object[] {
 }
 
 // `npx tsx bench/network.ts` prints the figures on their own.
-if (process.argv[1]?.endsWith('network.ts')) {
+if (typeof process !== 'undefined' && process.argv[1]?.endsWith('network.ts')) {
   for (const f of iptablesFigures()) console.log(JSON.stringify(f));
 }
 

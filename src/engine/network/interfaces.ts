@@ -355,6 +355,23 @@ export function nodePodsByIP(ctx: ClusterContext, node: string): ReadonlyMap<str
   return v.podsByIP;
 }
 
+/** The primary IPv4 address of each of the node's interfaces, by name (`cni0` → 10.244.1.1). */
+export function nodeInterfaceAddress(
+  ctx: ClusterContext,
+  node: string,
+  iface: string,
+): string | undefined {
+  const v = nodeNetView(ctx, node);
+  if (!v.primaryByName) {
+    v.primaryByName = new Map();
+    for (const i of v.interfaces) {
+      const a = i.addrs.find((x) => x.family === 'inet')?.address;
+      if (a !== undefined) v.primaryByName.set(i.name, a);
+    }
+  }
+  return v.primaryByName.get(iface);
+}
+
 /** What is derived from the store for one node, rebuilt when the store or the proxy mode changes. */
 interface NodeNetView {
   rv: number;
@@ -362,6 +379,7 @@ interface NodeNetView {
   interfaces: readonly NetInterface[];
   locals?: Set<string>;
   podsByIP?: Map<string, StoredPod>;
+  primaryByName?: Map<string, string>;
 }
 
 function nodeNetView(ctx: ClusterContext, node: string): NodeNetView {
@@ -621,9 +639,10 @@ export function routeLookup(
   }
   let byDst = cache.byNode.get(node);
   if (!byDst) cache.byNode.set(node, (byDst = new Map()));
-  if (byDst.has(dstIP)) return byDst.get(dstIP);
+  const hit = byDst.get(dstIP);
+  if (hit !== undefined) return hit ?? undefined;
   const r = lookupRoute(ctx, node, dstIP);
-  if (byDst.size < ROUTE_CACHE_PER_NODE) byDst.set(dstIP, r);
+  if (byDst.size < ROUTE_CACHE_PER_NODE) byDst.set(dstIP, r ?? null);
   return r;
 }
 
@@ -632,7 +651,7 @@ const ROUTE_CACHE_PER_NODE = 50_000;
 
 const routeCache = new WeakMap<
   ClusterContext,
-  { rv: number; mode: string; byNode: Map<string, Map<string, RouteLookup | undefined>> }
+  { rv: number; mode: string; byNode: Map<string, Map<string, RouteLookup | null>> }
 >();
 
 function lookupRoute(ctx: ClusterContext, node: string, dstIP: string): RouteLookup | undefined {

@@ -74,7 +74,7 @@ import { dataplaneOf } from '../dataplane';
 import {
   netNodeOf,
   netNodes,
-  nodeInterfaces,
+  nodeInterfaceAddress,
   nodeLocalAddresses,
   nodePodsByIP,
   routeLookup,
@@ -356,8 +356,7 @@ export class Walk {
   /** The primary address of the interface a packet came in on (where REDIRECT sends it). */
   incomingAddress(node: string, arrival: Arrival): string | undefined {
     if (arrival.kind === 'local') return undefined;
-    const itf = nodeInterfaces(this.ctx, node).find((i) => i.name === arrival.iface);
-    return itf?.addrs.find((a) => a.family === 'inet')?.address;
+    return nodeInterfaceAddress(this.ctx, node, arrival.iface);
   }
 
   /**
