@@ -461,3 +461,23 @@ describe('lastTraces', () => {
     c.settle();
   });
 });
+
+describe('curl -w %{remote_ip} with a host name', () => {
+  it('prints the address the name resolved to', () => {
+    const k = createCluster({ seed: 2 });
+    for (const cmd of [
+      'kubectl create deployment web --image=nginx:1.25 --replicas=1',
+      'kubectl expose deployment web --port=80',
+      'kubectl run cc --image=curlimages/curl:8.8.0 -- sleep 3600',
+    ])
+      k.shell.run(cmd);
+    k.settle();
+    const svcIP = (k.store.get('Service', 'default', 'web')?.spec as { clusterIP: string })
+      .clusterIP;
+    expect(
+      k.shell.run(
+        `kubectl exec cc -- curl -s -o /dev/null -w '%{http_code} %{remote_ip}' http://web/`,
+      ).stdout,
+    ).toBe(`200 ${svcIP}`);
+  });
+});

@@ -334,7 +334,13 @@ function meterLine(received: number, expected: number, ms: number, done: boolean
 }
 
 /** `-w FORMAT`: the variables scripts use, and curl's backslash escapes. */
-function writeOut(fmt: string, t: Trace | undefined, url: Url, code: number): CommandResult {
+function writeOut(
+  fmt: string,
+  t: Trace | undefined,
+  url: Url,
+  code: number,
+  address?: string,
+): CommandResult {
   let stderr = '';
   const ok = t?.outcome.ok === true ? t.outcome : undefined;
   const vars: Record<string, string> = {
@@ -343,7 +349,9 @@ function writeOut(fmt: string, t: Trace | undefined, url: Url, code: number): Co
     time_total: ((t?.durationMs ?? 0) / 1000).toFixed(6),
     time_connect: ((t?.durationMs ?? 0) / 2000).toFixed(6),
     remote_ip:
-      t?.outcome.ok === true || t?.outcome.connected === true ? (resolveHost(url.host) ?? '') : '',
+      t?.outcome.ok === true || t?.outcome.connected === true
+        ? (address ?? resolveHost(url.host) ?? '')
+        : '',
     remote_port: t?.outcome.ok === true || t?.outcome.connected === true ? String(url.port) : '0',
     local_ip: t?.client?.ip ?? '',
     local_port: String(t?.client?.port ?? 0),
@@ -396,11 +404,13 @@ function curlOne(
   const verbose = (line: string): void => {
     if (o.verbose) stderr += line;
   };
+  /** The address the name resolved to (`%{remote_ip}`). */
+  let remote: string | undefined = undefined;
   const finish = (code: number, message: string, t?: Trace, url?: Url): CommandResult => {
     if (meter) stderr += meterLine(0, 0, t?.durationMs ?? 0, false);
     if (code !== 0 && errors) stderr += `curl: (${code}) ${message}\n`;
     if (o.writeOut !== undefined && url) {
-      const w = writeOut(o.writeOut, t, url, code);
+      const w = writeOut(o.writeOut, t, url, code, remote);
       stdout += w.stdout;
       stderr += w.stderr;
     }
@@ -412,6 +422,7 @@ function curlOne(
   const url = parsed.url;
   const resolved = lookupForRequest(env, url.host);
   const address = resolved.address;
+  remote = address;
   if (address === undefined) {
     recordFailedLookup(env, url.host, raw, o.method ?? (o.head ? 'HEAD' : 'GET'), resolved.lookup);
     verbose(`* Could not resolve host: ${url.host}\n* Closing connection ${index}\n`);
@@ -552,7 +563,7 @@ function curlOne(
   );
   if (meter) stderr += meterLine(o.head ? 0 : size, o.head ? 0 : size, t.durationMs, true);
   if (o.writeOut !== undefined) {
-    const w = writeOut(o.writeOut, t, url, 0);
+    const w = writeOut(o.writeOut, t, url, 0, remote);
     stdout += w.stdout;
     stderr += w.stderr;
   }
