@@ -95,6 +95,10 @@ test('a curl at the terminal shows its path in the Trace panel, and Send request
   await expect(trace.getByText('HTTP/1.1 200 OK')).toBeVisible();
   await expect(trace.locator('.trace-page')).toHaveText('It works!');
 
+  // The animation plays the new trace: pause it and clear the selection for the keyboard steps.
+  await trace.getByRole('button', { name: 'Pause', exact: true }).click();
+  await hops.focus();
+  await page.keyboard.press('Escape');
   // Keyboard: ↓ selects the first hop (master sends), the graph highlights master's box; ↓ again.
   await hops.focus();
   await page.keyboard.press('ArrowDown');
@@ -166,4 +170,60 @@ test('a curl at the terminal shows its path in the Trace panel, and Send request
   expect(bad).toEqual([]);
   expect(foreign).toEqual([]);
   expect(errors).toEqual([]);
+});
+
+test('a request animates a packet marker on the graph, and the step buttons move the selected hop', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(graph(page).getByRole('group', { name: /^Node master, Ready/ })).toBeVisible();
+  await applyLesson(page);
+  await typeCommand(page, 'kubectl exec sb -- curl -s http://httpd2/');
+  await expect.poll(() => terminalText(page)).toContain('It works!');
+
+  // The marker exists on the graph, and moves by itself (a new trace plays).
+  const marker = graph(page).locator('.packet-marker');
+  await expect(marker).toBeVisible();
+  await expect(marker).toHaveAttribute('aria-label', /^Packet at hop \d+: → 10\.\d+\.\d+\.\d+:53/);
+  const where = async () => {
+    const box = await marker.boundingBox();
+    return `${Math.round(box?.x ?? 0)},${Math.round(box?.y ?? 0)}`;
+  };
+  const first = await where();
+  await expect.poll(where, { timeout: 5000 }).not.toBe(first);
+
+  // Pause; the step buttons move the selected row (and the marker with it).
+  const trace = tracePanel(page);
+  const controls = trace.getByRole('toolbar', { name: 'Animation' });
+  await controls.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(controls.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+  const hops = trace.getByRole('listbox', { name: /Hops/ });
+  const selected = hops.locator('[role=option][aria-selected=true]');
+  const idOf = async () => Number((await selected.getAttribute('id'))!.replace('trace-hop-', ''));
+  const at = await idOf();
+  await controls.getByRole('button', { name: 'Step forward' }).click();
+  await expect.poll(idOf).toBeGreaterThan(at);
+  const next = await idOf();
+  await expect(marker).toHaveAttribute('data-hop', String(next));
+  await controls.getByRole('button', { name: 'Step back' }).press('Enter');
+  await expect.poll(idOf).toBe(at);
+  await expect(marker).toHaveAttribute('data-hop', String(at));
+
+  // Speed is a group of toggle buttons; Replay starts over from the first hop, playing.
+  await controls.getByRole('button', { name: '4×' }).click();
+  await expect(controls.getByRole('button', { name: '4×' })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+  await controls.getByRole('button', { name: 'Replay' }).click();
+  await expect(controls.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
+  // At 4× the whole request plays out; the marker ends back at the client, with the answer.
+  await expect(controls.getByRole('button', { name: 'Play', exact: true })).toBeVisible({
+    timeout: 15_000,
+  });
+  await expect(hops.getByRole('option').last()).toHaveAttribute('aria-selected', 'true');
+
+  // Reduced motion: the marker jumps (no transition).
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  expect(await marker.evaluate((e) => getComputedStyle(e).transitionDuration)).toBe('0s');
 });

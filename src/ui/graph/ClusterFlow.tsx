@@ -24,6 +24,7 @@ import { usePlaygroundSettings } from '../state/playground-settings';
 import type { ObjectsByKind } from '../state/cluster-store';
 import { useEditorFocus } from '../state/editor-focus';
 import { withTraceHighlight } from '../trace/graph-highlight';
+import { PacketOverlay } from '../trace/PacketOverlay';
 import { highlightKey, useTraceStore } from '../trace/trace-store';
 import { createGraphBuilder, graphId, refOfGraphId, stalePodPositions } from './graph-model';
 import type { GraphNode } from './graph-model';
@@ -253,6 +254,7 @@ function Flow() {
         >
           <CompactZoomClass />
           <Background variant={BackgroundVariant.Dots} gap={24} size={1.2} />
+          <PacketOverlay bounds={graph.bounds} />
           {!autoFit && (
             <MiniMap<GraphNode>
               pannable

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { Handle, Position } from '@xyflow/react';
 import type { NodeProps } from '@xyflow/react';
 import type { NodeBoxNode } from './graph-model';
+import './fault-badge.css';
 
 /**
  * A node as a large box: name, readiness, role, kube-proxy mode, InternalIP and pod CIDR in the
@@ -40,6 +41,11 @@ export const NodeBox = memo(function NodeBox({ data, selected }: NodeProps<NodeB
               {v.ready === 'Ready' ? '✓' : '✕'} {v.ready}
               {v.unschedulable && ' · cordoned'}
             </span>
+            {v.fault && (
+              <span className="k8s-fault-badge" title={`playground/fault=${v.fault}`}>
+                {v.fault}
+              </span>
+            )}
           </div>
           <div className="k8s-node-badges">
             <span className={`k8s-badge role-${v.role}`}>{v.role}</span>

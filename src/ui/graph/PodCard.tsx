@@ -5,6 +5,7 @@ import { OWNER_HANDLE } from './graph-model';
 import type { PodCardNode } from './graph-model';
 import { StatusIcon } from './StatusIcon';
 import { splitName } from './views';
+import './fault-badge.css';
 
 /**
  * Below this zoom a card's text would be a few pixels tall: pods turn into tiles showing their
@@ -54,6 +55,11 @@ export const PodCard = memo(function PodCard({ data, selected }: NodeProps<PodCa
         <StatusIcon tone={v.tone} status={v.status} />
         <span className="k8s-pod-status-text">{v.status}</span>
         {v.restarts > 0 && <span className="k8s-pod-restarts">↻{v.restarts}</span>}
+        {v.fault && (
+          <span className="k8s-fault-badge" title={`playground/fault=${v.fault}`}>
+            {v.fault}
+          </span>
+        )}
         <span className={v.allReady ? 'k8s-pod-ready' : 'k8s-pod-ready not-ready'}>{v.ready}</span>
       </div>
       <div className="k8s-pod-meta">

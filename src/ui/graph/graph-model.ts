@@ -458,7 +458,7 @@ export function buildGraph(input: GraphInput, memory?: GraphMemory): Graph {
       selected,
       selectable: node !== undefined,
       ariaLabel: view
-        ? `Node ${view.name}, ${readiness}, ${view.role}, ${view.ip}`
+        ? `Node ${view.name}, ${readiness}, ${view.role}, ${view.ip}${view.fault ? `, fault ${view.fault}` : ''}`
         : `Unscheduled pods, ${pods.length}`,
       domAttributes: a11y(view ? 'node' : 'group', selected),
       data: {
@@ -505,7 +505,7 @@ export function buildGraph(input: GraphInput, memory?: GraphMemory): Graph {
         measured: { width: POD_W, height: POD_H },
         handles: handles(POD_W, POD_H, false, 'left'),
         selected: f.selected,
-        ariaLabel: `Pod ${pv.name}, ${pv.status}, ${pv.nodeName || 'unscheduled'}`,
+        ariaLabel: `Pod ${pv.name}, ${pv.status}, ${pv.nodeName || 'unscheduled'}${pv.fault ? `, fault ${pv.fault}` : ''}`,
         domAttributes: a11y('pod', f.selected),
         data: { view: pv, focused: f.focused },
       });

@@ -9,6 +9,7 @@ import type { DaemonSet, Deployment, ReplicaSet } from 'kubernetes-types/apps/v1
 import type { Node as K8sNode, Pod, Service } from 'kubernetes-types/core/v1';
 import { podStatusColumns } from '../../engine';
 import type { KObject } from '../../engine';
+import { faultOf } from '../inspector/faults';
 
 /** A colour family with its own icon, so status never depends on colour alone. */
 export type PodTone =
@@ -30,6 +31,8 @@ export interface PodView {
   ip: string;
   /** `''` while unscheduled. */
   nodeName: string;
+  /** The playground fault it carries (`playground/fault`: refuse, freeze…), for its badge. */
+  fault?: string;
 }
 
 const IMAGE_PROBLEMS = new Set([
@@ -87,7 +90,7 @@ export const podView = cachedView((obj): PodView => {
   // The time only feeds RESTARTS' "(5s ago)", which the graph does not show.
   const cols = podStatusColumns(pod, 0);
   const [readyN, totalN] = cols.ready.split('/');
-  return {
+  const view: PodView = {
     name: pod.metadata.name ?? '',
     namespace: pod.metadata.namespace ?? '',
     status: cols.status,
@@ -99,6 +102,9 @@ export const podView = cachedView((obj): PodView => {
     ip: pod.status?.podIP ?? pod.status?.podIPs?.[0]?.ip ?? '',
     nodeName: pod.spec?.nodeName ?? '',
   };
+  const fault = faultOf(obj);
+  if (fault) view.fault = fault;
+  return view;
 });
 
 /**
@@ -121,6 +127,8 @@ export interface NodeView {
   ready: NodeReadiness;
   /** Cordoned: kubectl prints `Ready,SchedulingDisabled`. */
   unschedulable: boolean;
+  /** The playground fault it carries (`playground/fault=down`), for its badge. */
+  fault?: string;
 }
 
 export function isControlPlane(node: KObject): boolean {
@@ -141,7 +149,7 @@ export const nodeView = cachedView((obj): NodeView => {
     : readyCond.status === 'True'
       ? 'Ready'
       : 'NotReady';
-  return {
+  const view: NodeView = {
     name: node.metadata.name ?? '',
     role: isControlPlane(obj) ? 'control-plane' : 'worker',
     ip: node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '',
@@ -149,6 +157,9 @@ export const nodeView = cachedView((obj): NodeView => {
     ready,
     unschedulable: node.spec?.unschedulable === true,
   };
+  const fault = faultOf(obj);
+  if (fault) view.fault = fault;
+  return view;
 });
 
 export interface ServiceView {

@@ -133,6 +133,7 @@ export class PlaygroundHost {
     if (e.op === 'run') this.cluster.shell.run(e.input);
     else if (e.op === 'run-on-master') this.cluster.shell.runOnMaster(e.input);
     else if (e.op === 'request') this.cluster.request(e.request);
+    else if (e.op === 'load') for (let i = 0; i < e.count; i++) this.cluster.request(e.request);
     else if (e.op === 'write') ws.write(e.name, e.text);
     else if (e.op === 'remove') ws.remove(e.name);
     else ws.rename(e.from, e.to);
@@ -301,6 +302,18 @@ export class PlaygroundHost {
     const trace = this.cluster.request(r);
     this.save();
     return trace;
+  }
+
+  /**
+   * Send the same request `count` times in a row (a batch of the Trace panel's Load), logged as
+   * one entry: a 1,000-request load is twenty entries, not a thousand.
+   */
+  requestMany(r: ClusterRequest, count: number): Trace[] {
+    appendEntry(this.log, { at: this.cluster.now(), op: 'load', request: r, count });
+    const traces: Trace[] = [];
+    for (let i = 0; i < count; i++) traces.push(this.cluster.request(r));
+    this.save();
+    return traces;
   }
 
   private logged(entry: LogEntry, run: (shell: Shell) => CommandResult): CommandResult {

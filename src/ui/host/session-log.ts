@@ -18,7 +18,9 @@ export type LogEntry =
    * A request sent from the page (the Send request form): it draws from the cluster's random
    * source and leaves conntrack entries and counters, so a replay must send it again.
    */
-  | { at: number; op: 'request'; request: ClusterRequest };
+  | { at: number; op: 'request'; request: ClusterRequest }
+  /** A batch of a Load (the Trace panel): the same request sent `count` times in a row. */
+  | { at: number; op: 'load'; request: ClusterRequest; count: number };
 
 export interface SavedSession {
   version: 1;

@@ -5,6 +5,7 @@ import type { ObjectsByKind } from '../state/cluster-store';
 import { BlockView } from './BlockView';
 import { Badge } from './CellView';
 import { EventsTable } from './EventsTable';
+import { FaultButtons } from './FaultButtons';
 import { buildEvents, findEvents } from './events';
 import type { TabDef } from './InspectorTabs';
 import { InspectorTabs } from './InspectorTabs';
@@ -93,6 +94,7 @@ export function ObjectInspector(props: Props) {
             {header.age}
           </span>
         </div>
+        <FaultButtons obj={obj} />
       </div>
       <InspectorTabs tabs={tabs} active={active} onChange={props.onTab}>
         {panel}

@@ -19,8 +19,8 @@ export interface TerminalFeedEntry {
   stdout: string;
   stderr: string;
   exitCode: number;
-  /** Which pane ran it (the header's settings controls run `playground …`). */
-  source: 'editor' | 'header';
+  /** Which pane ran it (the header's settings controls run `playground …`, the inspector's fault buttons `kubectl annotate`). */
+  source: 'editor' | 'header' | 'inspector';
   /**
    * The prompt it ran at, when not the terminal's own (the editor's Apply runs on the master in
    * the workspace directory even while the terminal is inside a container).

@@ -4,6 +4,9 @@ import { usePlayground } from '../host/context';
 import { useThrottledObjects } from '../inspector/useThrottledObjects';
 import type { ChoiceGroup } from './request-form';
 import { METHODS, buildRequest, fromChoices, targetChoices } from './request-form';
+import { LOAD_COUNTS } from './load';
+import { startLoad, useLoadStore } from './load-bridge';
+import { LoadChart } from './LoadChart';
 import { sendFromForm } from './trace-bridge';
 import { useTraceStore } from './trace-store';
 
@@ -29,18 +32,24 @@ export function SendRequestForm() {
   const [method, setMethod] = useState('GET');
   const [hostHeader, setHostHeader] = useState('');
   const [error, setError] = useState('');
+  const loading = useLoadStore((s) => s.running);
   const fromRef = useRef<HTMLSelectElement>(null);
   useEffect(() => fromRef.current?.focus(), []);
 
+  /** The form's request, or undefined (and the error shown). */
+  const request = () => {
+    const r = buildRequest({ from, url, method, host: hostHeader });
+    setError(typeof r === 'string' ? r : '');
+    return typeof r === 'string' ? undefined : r;
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const r = buildRequest({ from, url, method, host: hostHeader });
-    if (typeof r === 'string') {
-      setError(r);
-      return;
-    }
-    setError('');
-    sendFromForm(host, r);
+    const r = request();
+    if (r) sendFromForm(host, r);
+  };
+  const load = (count: number) => {
+    const r = request();
+    if (r) startLoad(host, r, count);
   };
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {
@@ -50,81 +59,98 @@ export function SendRequestForm() {
   };
 
   return (
-    <form
-      id="trace-send-form"
-      className="trace-form"
-      aria-label="Send request"
-      onSubmit={submit}
-      onKeyDown={onKeyDown}
-    >
-      <label className="trace-field">
-        <span>From</span>
-        <select ref={fromRef} value={from} onChange={(e) => setFrom(e.target.value)}>
-          <Options groups={senders} />
-        </select>
-      </label>
-      <label className="trace-field">
-        <span>Target</span>
-        <select
-          value={target}
-          onChange={(e) => {
-            setTarget(e.target.value);
-            if (e.target.value) setUrl(e.target.value);
-          }}
-        >
-          <option value="">Pick a Service, NodePort or pod…</option>
-          <Options groups={targets} />
-        </select>
-      </label>
-      <label className="trace-field">
-        <span>URL</span>
-        <input
-          type="text"
-          value={url}
-          spellCheck={false}
-          autoComplete="off"
-          placeholder="http://10.96.0.1/ · 192.168.100.11:30080 · http://nginx/"
-          onChange={(e) => {
-            setUrl(e.target.value);
-            setTarget('');
-          }}
-        />
-      </label>
-      <div className="trace-form-row">
-        <label className="trace-field trace-field-method">
-          <span>Method</span>
-          <select value={method} onChange={(e) => setMethod(e.target.value)}>
-            {METHODS.map((m) => (
-              <option key={m}>{m}</option>
-            ))}
+    <>
+      <form
+        id="trace-send-form"
+        className="trace-form"
+        aria-label="Send request"
+        onSubmit={submit}
+        onKeyDown={onKeyDown}
+      >
+        <label className="trace-field">
+          <span>From</span>
+          <select ref={fromRef} value={from} onChange={(e) => setFrom(e.target.value)}>
+            <Options groups={senders} />
           </select>
         </label>
         <label className="trace-field">
-          <span>Host header</span>
+          <span>Target</span>
+          <select
+            value={target}
+            onChange={(e) => {
+              setTarget(e.target.value);
+              if (e.target.value) setUrl(e.target.value);
+            }}
+          >
+            <option value="">Pick a Service, NodePort or pod…</option>
+            <Options groups={targets} />
+          </select>
+        </label>
+        <label className="trace-field">
+          <span>URL</span>
           <input
             type="text"
-            value={hostHeader}
+            value={url}
             spellCheck={false}
             autoComplete="off"
-            placeholder="from the URL"
-            onChange={(e) => setHostHeader(e.target.value)}
+            placeholder="http://10.96.0.1/ · 192.168.100.11:30080 · http://nginx/"
+            onChange={(e) => {
+              setUrl(e.target.value);
+              setTarget('');
+            }}
           />
         </label>
-      </div>
-      {error ? (
-        <p className="trace-form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="trace-form-actions">
-        <button type="submit" className="trace-button trace-button-primary">
-          Send
-        </button>
-        <button type="button" className="trace-button" onClick={() => setFormOpen(false)}>
-          Close
-        </button>
-      </div>
-    </form>
+        <div className="trace-form-row">
+          <label className="trace-field trace-field-method">
+            <span>Method</span>
+            <select value={method} onChange={(e) => setMethod(e.target.value)}>
+              {METHODS.map((m) => (
+                <option key={m}>{m}</option>
+              ))}
+            </select>
+          </label>
+          <label className="trace-field">
+            <span>Host header</span>
+            <input
+              type="text"
+              value={hostHeader}
+              spellCheck={false}
+              autoComplete="off"
+              placeholder="from the URL"
+              onChange={(e) => setHostHeader(e.target.value)}
+            />
+          </label>
+        </div>
+        {error ? (
+          <p className="trace-form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <div className="trace-form-actions">
+          <button type="submit" className="trace-button trace-button-primary">
+            Send
+          </button>
+          <button type="button" className="trace-button" onClick={() => setFormOpen(false)}>
+            Close
+          </button>
+        </div>
+        <div className="load-actions" role="group" aria-label="Load">
+          <span aria-hidden="true">Load</span>
+          {LOAD_COUNTS.map((n) => (
+            <button
+              key={n}
+              type="button"
+              className="trace-button"
+              disabled={loading}
+              onClick={() => load(n)}
+            >
+              Load {n.toLocaleString('en-US')}
+            </button>
+          ))}
+        </div>
+      </form>
+      <LoadChart />
+    </>
   );
 }
 

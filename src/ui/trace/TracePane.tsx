@@ -9,6 +9,7 @@ import {
   passThroughHops,
   requestTitle,
 } from './explain';
+import { PlaybackControls } from './PlaybackControls';
 import { SendRequestForm } from './SendRequestForm';
 import { bindTraces } from './trace-bridge';
 import type { TraceEntry } from './trace-store';
@@ -176,6 +177,7 @@ function TraceView({ entry }: { entry: TraceEntry }) {
           </label>
         ) : null}
       </div>
+      <PlaybackControls entryId={entry.id} visible={visible} />
       <div
         ref={listRef}
         className="trace-list"
