@@ -26,16 +26,11 @@ import type { ConfigMap } from 'kubernetes-types/core/v1';
 import type { Service } from 'kubernetes-types/core/v1';
 import type { KObject } from '../../api/types';
 import type { ClusterContext } from '../../context';
-import { runningContainer } from '../../shell/container/target';
-import type { ContainerEnv } from '../../shell/container/target';
-import { podHostname } from '../../shell/container/pod-files';
 import type { Rng } from '../../sim/rng';
-import { listeningPort } from '../../workloads/behaviour';
 import { vethNameOf } from '../interfaces';
 import { kubeProxiesOf } from '../kube-proxy/kube-proxy';
 import { nodeNetfilterState } from '../netfilter/evaluate';
 import type { Packet } from '../netfilter/packet';
-import type { ServerProcess } from '../trace/answer';
 import type { RequestFrom } from '../trace/request';
 import { FAULT_ANNOTATION, NODE_HOP_MS, WIRE_HOP_MS, Walk } from '../trace/request';
 import type { Hop } from '../trace/trace';
@@ -153,28 +148,7 @@ export function coreDnsAnswer(ctx: ClusterContext, q: Question): DnsMessage {
 
 /** The Walk of a UDP datagram: servers are the processes listening on the UDP port. */
 class UdpWalk extends Walk {
-  private readonly cenv: ContainerEnv;
-
-  constructor(ctx: ClusterContext, now0: number) {
-    super(ctx, now0);
-    this.cenv = { store: ctx.store, clock: ctx.clock, context: ctx, advance: () => undefined };
-  }
-
-  override listening(pod: StoredPod, port: number): ServerProcess | undefined {
-    for (const c of pod.spec?.containers ?? []) {
-      const rc = runningContainer(this.cenv, pod, c.name);
-      if (rc && listeningPort(rc.proc, port, 'UDP')) {
-        return {
-          proc: rc.proc,
-          port,
-          hostname: podHostname(pod),
-          podIP: pod.status?.podIP ?? '',
-          startedAt: rc.startedAt,
-        };
-      }
-    }
-    return undefined;
-  }
+  override readonly listenProtocol = 'UDP';
 }
 
 type SynOutcome = ReturnType<Walk['atNode']>;

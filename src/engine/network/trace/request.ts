@@ -314,11 +314,14 @@ export class Walk {
     return nodePodsByIP(this.ctx, node).get(ip);
   }
 
-  /** A running container of the pod listening on the TCP port. */
+  /** The protocol the walked packets use: servers are what listens on it (DNS walks UDP). */
+  readonly listenProtocol: 'TCP' | 'UDP' = 'TCP';
+
+  /** A running container of the pod listening on the port (TCP, or the walk's protocol). */
   listening(pod: StoredPod, port: number): ServerProcess | undefined {
     for (const c of pod.spec?.containers ?? []) {
       const rc = runningContainer(this.env, pod, c.name);
-      if (rc && listeningPort(rc.proc, port, 'TCP')) {
+      if (rc && listeningPort(rc.proc, port, this.listenProtocol)) {
         return {
           proc: rc.proc,
           port,
@@ -1549,30 +1552,9 @@ function afterConnect(
     });
     received = w.replyThrough(clientConn, clientDelivered);
   }
-  if (!received) {
-    // Dropped by whoever it reached (replyThrough said why): the client waits for an answer.
-    w.close(a.conns, 'close');
+  if (!clientReceives(w, lb, a, answer, received)) {
     return { kind: 'fail', error: 'timeout', connected: true };
   }
-  if (lb?.address !== undefined && lb.port !== undefined) {
-    const b = ends(received);
-    w.hop(
-      {
-        kind: 'load-balancer',
-        what: `the load balancer answers from ${key(lb.address, lb.port)}`,
-        before: b,
-        after: { src: key(lb.address, lb.port), dst: b.dst },
-      },
-      WIRE_HOP_MS,
-    );
-  }
-  w.hop({
-    kind: 'answer',
-    ...(a.clientNode ? { node: a.clientNode } : {}),
-    ...(a.clientPod ? { pod: a.clientPod } : {}),
-    what: `the client receives the answer${answer.kind === 'response' ? `: ${answer.status} ${answer.reason}` : ''}`,
-  });
-  w.close(a.conns, 'close');
   return {
     kind: 'answer',
     answer,
@@ -1711,6 +1693,44 @@ interface IngressLeg {
  * Models nginx's ngx_http_upstream (proxy_pass, proxy_next_upstream error timeout) as
  * ingress-nginx configures it, with its balancer_by_lua round robin.
  */
+/**
+ * The answer's last leg: through the load balancer (if the request came that way) to the client,
+ * and the connections closed. False when the reply never arrived (dropped by whoever it reached;
+ * replyThrough said why): the client is left waiting.
+ */
+function clientReceives(
+  w: Walk,
+  lb: LoadBalancerLeg | undefined,
+  a: AfterConnect,
+  answer: HttpAnswer,
+  received: Packet | undefined,
+): boolean {
+  if (!received) {
+    w.close(a.conns, 'close');
+    return false;
+  }
+  if (lb?.address !== undefined && lb.port !== undefined) {
+    const b = ends(received);
+    w.hop(
+      {
+        kind: 'load-balancer',
+        what: `the load balancer answers from ${key(lb.address, lb.port)}`,
+        before: b,
+        after: { src: key(lb.address, lb.port), dst: b.dst },
+      },
+      WIRE_HOP_MS,
+    );
+  }
+  w.hop({
+    kind: 'answer',
+    ...(a.clientNode ? { node: a.clientNode } : {}),
+    ...(a.clientPod ? { pod: a.clientPod } : {}),
+    what: `the client receives the answer${answer.kind === 'response' ? `: ${answer.status} ${answer.reason}` : ''}`,
+  });
+  w.close(a.conns, 'close');
+  return true;
+}
+
 function ingressNginxAnswer(
   w: Walk,
   syn: Extract<SynOutcome, { ok: true }>,
@@ -1767,29 +1787,9 @@ function ingressNginxAnswer(
     received: Packet | undefined,
     server: { node: string; pod: string; delivered: Packet },
   ): Ending => {
-    if (!received) {
-      w.close(a.conns, 'close');
+    if (!clientReceives(w, lb, a, answer, received)) {
       return { kind: 'fail', error: 'timeout', connected: true };
     }
-    if (lb?.address !== undefined && lb.port !== undefined) {
-      const b = ends(received);
-      w.hop(
-        {
-          kind: 'load-balancer',
-          what: `the load balancer answers from ${key(lb.address, lb.port)}`,
-          before: b,
-          after: { src: key(lb.address, lb.port), dst: b.dst },
-        },
-        WIRE_HOP_MS,
-      );
-    }
-    w.hop({
-      kind: 'answer',
-      ...(a.clientNode ? { node: a.clientNode } : {}),
-      ...(a.clientPod ? { pod: a.clientPod } : {}),
-      what: `the client receives the answer${answer.kind === 'response' ? `: ${answer.status} ${answer.reason}` : ''}`,
-    });
-    w.close(a.conns, 'close');
     const d = server.delivered;
     return {
       kind: 'answer',
