@@ -8,7 +8,7 @@ import './header.css';
 
 const PROXY_MODES = ['iptables', 'ipvs', 'userspace'] as const;
 
-const SPEEDS = [0.5, 1, 2, 5, 10];
+const SPEEDS = [0.5, 1, 2, 5, 10, 60];
 const THEME_KEY = 'k8s-playground/theme';
 
 type Theme = 'light' | 'dark';
@@ -77,6 +77,20 @@ export function Header() {
             aria-pressed={paused}
           >
             {paused ? 'Resume' : 'Pause'}
+          </button>
+          <button
+            type="button"
+            onClick={() => host.stepTime(1000)}
+            title="Let one virtual second pass"
+          >
+            Step 1 s
+          </button>
+          <button
+            type="button"
+            onClick={() => host.settleSoon()}
+            title="Run virtual time fast until the cluster has nothing left to do"
+          >
+            Settle
           </button>
           <label>
             Speed{' '}

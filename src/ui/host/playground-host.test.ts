@@ -182,6 +182,42 @@ describe('sleep at the terminal plays as a fast-forward', () => {
     }
   });
 
+  it('Step 1 s lets one virtual second pass while paused; Settle runs until nothing is left', () => {
+    const f = frames();
+    try {
+      const host = new PlaygroundHost({ files: FILES });
+      host.start();
+      host.setPaused(true);
+      f.frame();
+      const start = host.cluster.now();
+      host.stepTime(1000);
+      for (let i = 0; i < 5; i++) f.frame();
+      expect(host.cluster.now()).toBe(start + 1000);
+
+      host.run('kubectl apply -f web.yml');
+      host.settleSoon();
+      expect(host.settling).toBe(true);
+      let n = 0;
+      while (host.settling && n < 2_000) {
+        f.frame();
+        n++;
+      }
+      expect(host.settling).toBe(false);
+      const pods = host.cluster.store.list('Pod', { namespace: 'default' });
+      expect(pods.map((p) => (p.status as { phase?: string } | undefined)?.phase)).toEqual([
+        'Running',
+        'Running',
+      ]);
+      // Still paused: nothing more passes.
+      const after = host.cluster.now();
+      for (let i = 0; i < 5; i++) f.frame();
+      expect(host.cluster.now()).toBe(after);
+      host.stop();
+    } finally {
+      f.restore();
+    }
+  });
+
   it('Ctrl+C stops it where it is, and a reload replays the time that passed', async () => {
     const f = frames();
     try {

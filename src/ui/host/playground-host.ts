@@ -40,6 +40,8 @@ const FRAME_BUDGET_MS = 6;
 const MAX_FRAME_VIRTUAL_MS = 1_000;
 /** Real time a `sleep N` typed at the terminal takes to play, whatever N (engine permitting). */
 const FAST_FORWARD_MS = 1_500;
+/** The longest a Settle may run, in virtual time. */
+const SETTLE_LIMIT_MS = 10 * 60_000;
 /** How often (real ms) the session's virtual time is saved while nothing else happens. */
 const SAVE_EVERY_MS = 5_000;
 
@@ -59,6 +61,25 @@ export class PlaygroundHost {
   setPaused(paused: boolean): void {
     this.paused = paused;
   }
+
+  /** The header's "Step 1 s": let this much virtual time pass (paused or not) in the next frames. */
+  stepTime(ms: number): void {
+    this.owedMs += ms;
+  }
+
+  /**
+   * The header's "Settle": let virtual time run as fast as the frames allow until the cluster has
+   * nothing left to do (no ready work, no foreground timer), at most 10 virtual minutes.
+   */
+  settleSoon(): void {
+    this.settleUntil = this.cluster.now() + SETTLE_LIMIT_MS;
+  }
+
+  /** True while a Settle runs. */
+  get settling(): boolean {
+    return this.settleUntil !== undefined;
+  }
+  private settleUntil: number | undefined;
   private readonly listeners = new Set<Listener>();
   private readonly timeListeners = new Set<(now: number) => void>();
   private readonly commandListeners = new Set<(input: string) => void>();
@@ -183,7 +204,8 @@ export class PlaygroundHost {
       } else if (!this.paused) {
         this.owedMs = Math.min(this.owedMs + dt * this.speed, MAX_FRAME_VIRTUAL_MS);
       }
-      this.runFor(FRAME_BUDGET_MS);
+      if (this.settleUntil !== undefined) this.settleFor(FRAME_BUDGET_MS);
+      else this.runFor(FRAME_BUDGET_MS);
       if (ff && this.cluster.now() >= ff.until) this.finishFastForward();
       const now = this.cluster.now();
       for (const l of this.timeListeners) l(now);
@@ -214,6 +236,29 @@ export class PlaygroundHost {
         this.owedMs -= this.cluster.now() - before;
         if (r.settled) {
           this.owedMs = this.owedMs % 1;
+          break;
+        }
+      }
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      if (held.length > 0) this.emit(held);
+    }
+  }
+
+  /** One frame of a Settle: the loop's own settle, in slices, within `budgetMs` of real time. */
+  private settleFor(budgetMs: number): void {
+    const until = this.settleUntil;
+    if (until === undefined) return;
+    const deadline = performance.now() + budgetMs;
+    this.held = [];
+    try {
+      while (performance.now() < deadline) {
+        const left = until - this.cluster.now();
+        const r = this.cluster.settle({ maxVirtualMs: Math.max(0, left), maxSteps: SLICE_UNITS });
+        if (r.settled || r.reason === 'time-cap' || left <= 0) {
+          this.settleUntil = undefined;
+          this.owedMs = 0;
           break;
         }
       }
