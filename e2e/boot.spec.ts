@@ -3,7 +3,8 @@ import { expect, test } from '@playwright/test';
 test('the page boots and shows the default cluster nodes and their pods', async ({ page }) => {
   const foreign: string[] = [];
   page.on('request', (req) => {
-    if (!req.url().startsWith('http://127.0.0.1:4173/')) foreign.push(req.url());
+    if (!req.url().startsWith(`http://127.0.0.1:${process.env.E2E_PORT ?? 4173}/`))
+      foreign.push(req.url());
   });
   await page.goto('/');
   const graph = page.getByRole('region', { name: 'Cluster graph' });

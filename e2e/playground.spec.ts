@@ -9,7 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 // Brings in the `window.playground` global declaration (types only).
 import type {} from '../src/ui/host/console-api';
 
-const ORIGIN = 'http://127.0.0.1:4173/';
+const ORIGIN = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}/`;
 
 interface PageWatch {
   foreign: string[];

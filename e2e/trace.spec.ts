@@ -8,7 +8,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import type {} from '../src/ui/host/console-api';
 
-const ORIGIN = 'http://127.0.0.1:4173/';
+const ORIGIN = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}/`;
 
 const graph = (page: Page) => page.getByRole('region', { name: 'Cluster graph' });
 const editor = (page: Page) => page.getByRole('region', { name: 'Editor' });
