@@ -163,6 +163,23 @@ test('a curl at the terminal shows its path in the Trace panel, and Send request
   await page.getByRole('button', { name: 'Send request from sb' }).click();
   await expect(form.getByRole('combobox', { name: 'From' })).toHaveValue('pod/default/sb');
 
+  // Pick on graph: a click on the httpd2 Service card picks it as the target, by DNS name from
+  // a pod; the card is not selected for the Inspector (the form stays up).
+  await form.getByRole('button', { name: 'Pick on graph' }).click();
+  await expect(form.getByRole('button', { name: 'Pick on graph' })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+  await graph(page)
+    .getByRole('group', { name: /^Service httpd2\b/ })
+    .click();
+  await expect(form.getByRole('textbox', { name: 'URL' })).toHaveValue('http://httpd2/');
+  await expect(form.getByRole('textbox', { name: 'URL' })).toBeFocused();
+  await expect(form.getByRole('button', { name: 'Pick on graph' })).toHaveAttribute(
+    'aria-pressed',
+    'false',
+  );
+
   const axe = await new AxeBuilder({ page }).include('.side').analyze();
   const bad = axe.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -25,6 +25,7 @@ import type { ObjectsByKind } from '../state/cluster-store';
 import { useEditorFocus } from '../state/editor-focus';
 import { withTraceHighlight } from '../trace/graph-highlight';
 import { PacketOverlay } from '../trace/PacketOverlay';
+import { takePick } from '../trace/target-pick';
 import { highlightKey, useTraceStore } from '../trace/trace-store';
 import { createGraphBuilder, graphId, refOfGraphId, stalePodPositions } from './graph-model';
 import type { GraphNode } from './graph-model';
@@ -224,7 +225,8 @@ function Flow() {
     }
     if (chosen !== undefined) {
       const ref = refOfGraphId(chosen);
-      if (ref) select(ref);
+      // The Send request form's "Pick on graph" takes the click as its target instead.
+      if (ref && !takePick(ref)) select(ref);
     } else if (cleared) select(undefined);
   }, []);
 

@@ -3,7 +3,9 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { usePlayground } from '../host/context';
 import { useThrottledObjects } from '../inspector/useThrottledObjects';
 import type { ChoiceGroup } from './request-form';
-import { METHODS, buildRequest, fromChoices, targetChoices } from './request-form';
+import { METHODS, buildRequest, fromChoices, targetChoices, urlForPick } from './request-form';
+import { useTargetPick } from './target-pick';
+import { useClusterStore } from '../state/cluster-store';
 import { LOAD_COUNTS } from './load';
 import { startLoad, useLoadStore } from './load-bridge';
 import { LoadChart } from './LoadChart';
@@ -34,7 +36,29 @@ export function SendRequestForm() {
   const [error, setError] = useState('');
   const loading = useLoadStore((s) => s.running);
   const fromRef = useRef<HTMLSelectElement>(null);
+  const urlRef = useRef<HTMLInputElement>(null);
   useEffect(() => fromRef.current?.focus(), []);
+  const picking = useTargetPick((s) => s.picking);
+  const setPicking = useTargetPick((s) => s.setPicking);
+  // A card picked on the graph becomes the URL (for the sender chosen at that moment).
+  useEffect(
+    () =>
+      useTargetPick.subscribe((s, prev) => {
+        if (!s.picked || s.picked === prev.picked) return;
+        const { ref } = s.picked;
+        const sender = useTraceStore.getState().formFrom;
+        const picks = urlForPick(ref, useClusterStore.getState().objects, sender);
+        if (picks) {
+          setUrl(picks);
+          setTarget('');
+          setError('');
+        } else setError(`${ref.kind} ${ref.name} has no address to send to yet.`);
+        urlRef.current?.focus();
+      }),
+    [],
+  );
+  // Closing the form ends a pick in progress.
+  useEffect(() => () => useTargetPick.getState().setPicking(false), []);
 
   /** The form's request, or undefined (and the error shown). */
   const request = () => {
@@ -89,6 +113,7 @@ export function SendRequestForm() {
         <label className="trace-field">
           <span>URL</span>
           <input
+            ref={urlRef}
             type="text"
             value={url}
             spellCheck={false}
@@ -100,6 +125,21 @@ export function SendRequestForm() {
             }}
           />
         </label>
+        <div className="trace-pick-row">
+          <button
+            type="button"
+            className="trace-button trace-pick"
+            aria-pressed={picking}
+            onClick={() => setPicking(!picking)}
+          >
+            Pick on graph
+          </button>
+          {picking ? (
+            <span className="trace-pick-hint" role="status">
+              Click a Service, pod or node in the graph
+            </span>
+          ) : null}
+        </div>
         <div className="trace-form-row">
           <label className="trace-field trace-field-method">
             <span>Method</span>

@@ -9,6 +9,7 @@ import {
   fromOfSelection,
   parseFrom,
   targetChoices,
+  urlForPick,
   urlOf,
 } from './request-form';
 import { lessonCluster } from './testing';
@@ -121,5 +122,41 @@ describe('buildRequest', () => {
     if (typeof r === 'string') throw new Error(r);
     const t = L.cluster.request(r);
     expect(t.outcome.ok && t.outcome.status).toBe(200);
+  });
+});
+
+describe('a target picked on the graph', () => {
+  const svc = (name: string) => objects.get('Service')!.get(`default/${name}`)!;
+  const nodePort = (svc('nginx') as { spec: { ports: Array<{ nodePort: number }> } }).spec.ports[0]!
+    .nodePort;
+  const clusterIP = (name: string) => (svc(name) as { spec: { clusterIP: string } }).spec.clusterIP;
+
+  it('a Service: its DNS name from a pod, its ClusterIP from a node, its NodePort from outside', () => {
+    const ref = { kind: 'Service', namespace: 'default', name: 'nginx' };
+    expect(urlForPick(ref, objects, 'pod/default/sb')).toBe('http://nginx/');
+    expect(urlForPick(ref, objects, 'pod/kube-system/coredns-x')).toBe('http://nginx.default/');
+    expect(urlForPick(ref, objects, 'node/node1')).toBe(`http://${clusterIP('nginx')}/`);
+    expect(urlForPick(ref, objects, 'outside')).toBe(`http://192.168.100.10:${nodePort}/`);
+    // httpd2 has no NodePort: from outside its ClusterIP (which the laptop cannot reach).
+    expect(urlForPick({ ...ref, name: 'httpd2' }, objects, 'outside')).toBe(
+      `http://${clusterIP('httpd2')}/`,
+    );
+  });
+  it('a pod: its IP and port; a node: its address and the first NodePort', () => {
+    const sb = objects.get('Pod')!.get('default/sb') as { status: { podIP: string } };
+    expect(urlForPick({ kind: 'Pod', namespace: 'default', name: 'sb' }, objects, 'outside')).toBe(
+      `http://${sb.status.podIP}/`,
+    );
+    expect(urlForPick({ kind: 'Node', name: 'node2' }, objects, 'outside')).toBe(
+      `http://192.168.100.12:${nodePort}/`,
+    );
+  });
+  it('nothing for objects that take no requests', () => {
+    expect(
+      urlForPick({ kind: 'Deployment', namespace: 'default', name: 'httpd2' }, objects, 'outside'),
+    ).toBeUndefined();
+    expect(
+      urlForPick({ kind: 'Pod', namespace: 'default', name: 'nope' }, objects, 'outside'),
+    ).toBe(undefined);
   });
 });

@@ -6,6 +6,7 @@
 import type { Pod, Service } from 'kubernetes-types/core/v1';
 import type { ClusterRequest, KObject, RequestFrom } from '../../engine';
 import type { ObjectRef, ObjectsByKind } from '../state/cluster-store';
+import { refKey } from '../state/cluster-store';
 
 export interface Choice {
   value: string;
@@ -168,4 +169,69 @@ export function buildRequest(v: FormValues): ClusterRequest | string {
   const host = v.host.trim();
   if (host !== '') request.headers = { Host: host };
   return request;
+}
+
+/**
+ * The URL a click on the graph picks as the target, for this sender — what a learner would type:
+ *  - a Service: from a pod, its DNS name (`http://httpd2/`, `http://web.shop/` across namespaces;
+ *    the port added unless 80); from a node (no cluster DNS on the host) its ClusterIP; from the
+ *    outside client its load-balancer address, else its NodePort on the first node, else its
+ *    ClusterIP (which the laptop cannot reach: the trace shows why);
+ *  - a pod: its IP and first TCP container port (80 without one);
+ *  - a node: its InternalIP with the first NodePort any Service opens (port 80 without one).
+ * Undefined for anything else (a Deployment card, a node without an address).
+ */
+export function urlForPick(
+  ref: ObjectRef,
+  objects: ObjectsByKind,
+  from: string,
+): string | undefined {
+  const obj = objects.get(ref.kind)?.get(refKey(ref));
+  if (!obj) return undefined;
+  const nodes = values(objects, 'Node')
+    .map((n) => ({ name: n.metadata.name ?? '', ip: nodeIP(n) }))
+    .filter((n) => n.ip !== undefined)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  if (ref.kind === 'Service') {
+    const svc = obj as Service & KObject;
+    const port = svc.spec?.ports?.[0];
+    if (!port) return undefined;
+    const sender = parseFrom(from);
+    if (sender?.kind === 'pod') {
+      const ns = svc.metadata.namespace ?? 'default';
+      const name = ns === sender.namespace ? svc.metadata.name : `${svc.metadata.name}.${ns}`;
+      return port.port === 80 ? `http://${name}/` : `http://${name}:${port.port}/`;
+    }
+    const cip = svc.spec?.clusterIP;
+    if (sender?.kind === 'outside') {
+      const lb = svc.status?.loadBalancer?.ingress?.find((i) => i.ip)?.ip;
+      if (lb) return urlOf(lb, port.port);
+      if (port.nodePort && nodes[0]) return urlOf(nodes[0].ip!, port.nodePort);
+    }
+    return cip && cip !== 'None' ? urlOf(cip, port.port) : undefined;
+  }
+  if (ref.kind === 'Pod') {
+    const pod = obj as Pod & KObject;
+    const ip = pod.status?.podIP;
+    if (!ip) return undefined;
+    const port = (pod.spec?.containers ?? [])
+      .flatMap((c) => c.ports ?? [])
+      .find((p) => (p.protocol ?? 'TCP') === 'TCP')?.containerPort;
+    return urlOf(ip, port ?? 80);
+  }
+  if (ref.kind === 'Node') {
+    const ip = nodeIP(obj);
+    if (!ip) return undefined;
+    const nodePorts = values(objects, 'Service')
+      .map((s) => s as Service & KObject)
+      .sort((a, b) =>
+        `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(
+          `${b.metadata.namespace}/${b.metadata.name}`,
+        ),
+      )
+      .flatMap((s) => (s.spec?.ports ?? []).map((p) => p.nodePort))
+      .filter((p): p is number => p !== undefined);
+    return urlOf(ip, nodePorts[0] ?? 80);
+  }
+  return undefined;
 }
