@@ -127,9 +127,10 @@ describe('buildRequest', () => {
 
 describe('a target picked on the graph', () => {
   const svc = (name: string) => objects.get('Service')!.get(`default/${name}`)!;
-  const nodePort = (svc('nginx') as { spec: { ports: Array<{ nodePort: number }> } }).spec.ports[0]!
-    .nodePort;
-  const clusterIP = (name: string) => (svc(name) as { spec: { clusterIP: string } }).spec.clusterIP;
+  const nodePort = (svc('nginx') as unknown as { spec: { ports: Array<{ nodePort: number }> } })
+    .spec.ports[0]!.nodePort;
+  const clusterIP = (name: string) =>
+    (svc(name) as unknown as { spec: { clusterIP: string } }).spec.clusterIP;
 
   it('a Service: its DNS name from a pod, its ClusterIP from a node, its NodePort from outside', () => {
     const ref = { kind: 'Service', namespace: 'default', name: 'nginx' };
@@ -143,7 +144,7 @@ describe('a target picked on the graph', () => {
     );
   });
   it('a pod: its IP and port; a node: its address and the first NodePort', () => {
-    const sb = objects.get('Pod')!.get('default/sb') as { status: { podIP: string } };
+    const sb = objects.get('Pod')!.get('default/sb') as unknown as { status: { podIP: string } };
     expect(urlForPick({ kind: 'Pod', namespace: 'default', name: 'sb' }, objects, 'outside')).toBe(
       `http://${sb.status.podIP}/`,
     );
