@@ -24,6 +24,7 @@ import { usePlaygroundSettings } from '../state/playground-settings';
 import type { ObjectsByKind } from '../state/cluster-store';
 import { useEditorFocus } from '../state/editor-focus';
 import { withTraceHighlight } from '../trace/graph-highlight';
+import { PacketLane } from '../trace/PacketLane';
 import { PacketOverlay } from '../trace/PacketOverlay';
 import { takePick } from '../trace/target-pick';
 import { highlightKey, useTraceStore } from '../trace/trace-store';
@@ -257,6 +258,7 @@ function Flow() {
           <CompactZoomClass />
           <Background variant={BackgroundVariant.Dots} gap={24} size={1.2} />
           <PacketOverlay bounds={graph.bounds} />
+          <PacketLane bounds={graph.bounds} />
           {!autoFit && (
             <MiniMap<GraphNode>
               pannable

@@ -83,6 +83,7 @@ export class PlaygroundHost {
   private readonly listeners = new Set<Listener>();
   private readonly timeListeners = new Set<(now: number) => void>();
   private readonly commandListeners = new Set<(input: string) => void>();
+  private readonly beforeCommandListeners = new Set<(input: string) => void>();
   private unsubscribe: () => void = () => undefined;
   private frame: number | undefined;
   private lastFrameAt: number | undefined;
@@ -363,6 +364,7 @@ export class PlaygroundHost {
 
   private logged(entry: LogEntry, run: (shell: Shell) => CommandResult): CommandResult {
     appendEntry(this.log, entry);
+    for (const l of this.beforeCommandListeners) l('input' in entry ? entry.input : '');
     this.inShell = true;
     // The controllers' reaction around a command runs within a frame's budget; the rest runs in
     // the frames after. (A reload's replay runs it up to the shell's cap, as scripted runs do.)
@@ -412,6 +414,15 @@ export class PlaygroundHost {
   onCommand(listener: (input: string) => void): () => void {
     this.commandListeners.add(listener);
     return () => this.commandListeners.delete(listener);
+  }
+
+  /**
+   * Hear that a command is about to run (terminal or the editor's Apply), before it touches the
+   * cluster: the control-plane story starts listening to the inspection stream here.
+   */
+  onBeforeCommand(listener: (input: string) => void): () => void {
+    this.beforeCommandListeners.add(listener);
+    return () => this.beforeCommandListeners.delete(listener);
   }
 
   /** Hear the virtual time after every frame. */

@@ -1,4 +1,8 @@
+import { useEffect, useRef } from 'react';
+import { useClusterStore } from '../state/cluster-store';
 import type { Block, Field, Item } from './model';
+import { ruleLineIndex, rulesBlockLabel, useRuleFocus } from './rule-focus';
+import './rule-focus.css';
 import { Badge, CellView } from './CellView';
 import { SchedulingDecisionView } from './SchedulingDecisionView';
 
@@ -82,12 +86,47 @@ export function BlockView({ block }: { block: Block }) {
     case 'note':
       return <p className={`insp-note insp-note-${block.tone ?? 'muted'}`}>{block.text}</p>;
     case 'code':
-      return (
-        <pre className="insp-code" aria-label={block.label} tabIndex={0}>
-          {block.text}
-        </pre>
-      );
+      return <CodeBlock label={block.label} text={block.text} />;
     case 'scheduling':
       return <SchedulingDecisionView view={block.view} />;
   }
+}
+
+/**
+ * A code block; a node's iptables-save block marks the rule the Trace panel asked for
+ * (rule-focus.ts) and scrolls to it when asked.
+ */
+function CodeBlock({ label, text }: { label: string; text: string }) {
+  const focus = useRuleFocus((s) => s.focus);
+  const selected = useClusterStore((s) => s.selected);
+  const markRef = useRef<HTMLElement>(null);
+  const mine =
+    focus !== undefined &&
+    selected?.kind === 'Node' &&
+    selected.name === focus.node &&
+    label === rulesBlockLabel(focus.table);
+  const line = mine ? ruleLineIndex(text, focus) : -1;
+  const seq = mine ? focus.seq : 0;
+  useEffect(() => {
+    if (seq > 0) markRef.current?.scrollIntoView?.({ block: 'center' });
+  }, [seq]);
+  if (line < 0) {
+    return (
+      <pre className="insp-code" aria-label={label} tabIndex={0}>
+        {text}
+      </pre>
+    );
+  }
+  const lines = text.split('\n');
+  const before = lines.slice(0, line).join('\n');
+  const after = lines.slice(line + 1).join('\n');
+  return (
+    <pre className="insp-code" aria-label={label} tabIndex={0}>
+      {before ? `${before}\n` : ''}
+      <mark ref={markRef} className="insp-code-mark" title={lines[line]}>
+        {lines[line]}
+      </mark>
+      {after ? `\n${after}` : ''}
+    </pre>
+  );
 }

@@ -13,6 +13,7 @@ import { useClusterStore } from '../state/cluster-store';
 import { ClusterSummaryView } from './ClusterSummaryView';
 import { InspectNavigation } from './navigation';
 import { ObjectInspector } from './ObjectInspector';
+import { useRuleFocus } from './rule-focus';
 import { getObject } from './snapshot';
 import { useThrottledObjects } from './useThrottledObjects';
 import './inspector.css';
@@ -38,6 +39,14 @@ export function InspectorPane() {
     () =>
       useClusterStore.subscribe((s, prev) => {
         if (!s.selected && prev.selected) setHistory([]);
+      }),
+    [],
+  );
+  // The Trace panel asked to show a rule: the node's Rules tab has it.
+  useEffect(
+    () =>
+      useRuleFocus.subscribe((s, prev) => {
+        if (s.focus && s.focus !== prev.focus) setTab('node-rules');
       }),
     [],
   );

@@ -8,6 +8,7 @@
 import { ctime, ipvsadmList, iptablesSave } from '../../engine';
 import type { NodeDataplane } from '../../engine';
 import type { Block, SectionInput } from './model';
+import { rulesBlockLabel } from './rule-focus';
 
 function saveOf(dp: NodeDataplane, table: 'nat' | 'filter', now: number): string {
   return iptablesSave(dp.tables, dp.counters, {
@@ -37,8 +38,8 @@ export function nodeRulesBlocks({ obj, network, now }: SectionInput): Block[] {
     });
   }
   blocks.push(
-    { type: 'code', label: 'iptables-save -c -t nat', text: saveOf(dp, 'nat', now) },
-    { type: 'code', label: 'iptables-save -c -t filter', text: saveOf(dp, 'filter', now) },
+    { type: 'code', label: rulesBlockLabel('nat'), text: saveOf(dp, 'nat', now) },
+    { type: 'code', label: rulesBlockLabel('filter'), text: saveOf(dp, 'filter', now) },
   );
   return blocks;
 }

@@ -1,6 +1,8 @@
 import type { KeyboardEvent } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { usePlayground } from '../host/context';
+import { useRuleFocus } from '../inspector/rule-focus';
+import { useClusterStore } from '../state/cluster-store';
 import {
   formatAt,
   hopGroups,
@@ -16,6 +18,7 @@ import type { TraceEntry } from './trace-store';
 import { currentEntry, stepHop, useTraceStore } from './trace-store';
 import { TraceAnswer } from './TraceAnswer';
 import { outcomeSummary, traceToText } from './trace-text';
+import './packet-lane.css';
 
 /**
  * The Trace region: the request's hops, each with where, what, the rule, the rewrite, the time
@@ -215,7 +218,42 @@ function TraceView({ entry }: { entry: TraceEntry }) {
           );
         })}
       </div>
+      {selected !== undefined ? <RuleLink entry={entry} index={selected} /> : null}
       <TraceAnswer trace={trace} />
+    </div>
+  );
+}
+
+/**
+ * "Show rule in node1's iptables" for the selected hop, when it is a rule on a node: selects the
+ * Node, brings the Inspector up on its Rules tab and marks the rule's line there (rule-focus.ts).
+ * It sits under the list, sticky at the pane's bottom, not inside the row: an option of a
+ * listbox may not hold a button (its children are presentational).
+ */
+function RuleLink({ entry, index }: { entry: TraceEntry; index: number }) {
+  const hop = entry.trace.hops[index];
+  if (!hop?.chain || !hop.node) return null;
+  const { chain } = hop;
+  const node = hop.node;
+  const show = () => {
+    useRuleFocus.getState().show({
+      node,
+      table: chain.table,
+      chain: chain.chain,
+      index: chain.index,
+      rule: chain.rule,
+    });
+    useClusterStore.getState().select({ kind: 'Node', name: node });
+    useTraceStore.getState().setSideTab('inspector');
+  };
+  return (
+    <div className="trace-rule-link">
+      <span className="trace-rule-link-what">
+        Hop {index + 1}: {chain.table} <code>{chain.chain}</code> rule {chain.index}
+      </span>
+      <button type="button" className="trace-button" onClick={show}>
+        Show rule in {node}&apos;s iptables
+      </button>
     </div>
   );
 }

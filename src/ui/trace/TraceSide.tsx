@@ -1,5 +1,6 @@
 import type { KeyboardEvent } from 'react';
 import { useEffect, useRef } from 'react';
+import { ControlPlanePane } from '../control-plane/ControlPlanePane';
 import { InspectorPane } from '../inspector/InspectorPane';
 import { useClusterStore } from '../state/cluster-store';
 import { fromOfSelection } from './request-form';
@@ -11,14 +12,21 @@ import './trace.css';
 const TABS: ReadonlyArray<{ id: SideTab; label: string }> = [
   { id: 'inspector', label: 'Inspector' },
   { id: 'trace', label: 'Trace' },
+  { id: 'control-plane', label: 'Control plane' },
 ];
 
+const REGION: Record<SideTab, string> = {
+  inspector: 'Inspector',
+  trace: 'Trace',
+  'control-plane': 'Control plane',
+};
+
 /**
- * The right column: the Inspector and the Trace as two tabs, each a labelled region. Why there:
+ * The right column: the Inspector, the Trace and the Control plane as tabs, each a labelled region. Why there:
  * a trace row needs width for its rule and its why, and at 1280×720 the centre column's graph
  * and terminal have none to spare — while the learner types `curl` below the graph, the path
  * appears beside it. A new trace (terminal or form) brings the Trace tab up; selecting an
- * object in the graph brings the Inspector back. Both stay mounted, so neither loses its state.
+ * object in the graph brings the Inspector back; a new apply's story brings the Control plane up. Both stay mounted, so neither loses its state.
  */
 export function TraceSide() {
   const tab = useTraceStore((s) => s.sideTab);
@@ -85,8 +93,14 @@ export function TraceSide() {
           aria-labelledby={`side-tab-${t.id}`}
           hidden={tab !== t.id}
         >
-          <section className="pane" aria-label={t.id === 'inspector' ? 'Inspector' : 'Trace'}>
-            {t.id === 'inspector' ? <InspectorPane /> : <TracePane />}
+          <section className="pane" aria-label={REGION[t.id]}>
+            {t.id === 'inspector' ? (
+              <InspectorPane />
+            ) : t.id === 'trace' ? (
+              <TracePane />
+            ) : (
+              <ControlPlanePane />
+            )}
           </section>
         </div>
       ))}

@@ -15,7 +15,7 @@ import { hopGraphIds } from './explain';
 export const MAX_ENTRIES = 20;
 
 export type TraceSource = 'terminal' | 'form';
-export type SideTab = 'inspector' | 'trace';
+export type SideTab = 'inspector' | 'trace' | 'control-plane';
 
 export interface TraceEntry {
   /** Increasing, never reused within a page's life. */
