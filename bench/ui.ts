@@ -8,8 +8,11 @@
  *  - rollout-frames: frame times (requestAnimationFrame deltas in the page) during ~10 s of real
  *    time while a 200-replica Deployment rolls out (`kubectl set image`) at 1× virtual time.
  *  - settle-frames: the same over 15 s after a 1,000-replica Deployment is applied.
- *  Both list what each frame over 50 ms was made of (Long Animation Frames API), and start once
- *  the page has loaded everything (Monaco, xterm).
+ *  - request-frames: frame times while a Load of 100 requests (Send request form, pod sb → the
+ *    httpd2 Service, the classic lesson applied) animates on the graph: from the click until the
+ *    last dot lands.
+ *  They list what each frame over 50 ms was made of (Long Animation Frames API), and start once
+ *  the page has loaded everything (Monaco, xterm). `-- --only request-frames` runs one scenario.
  *
  * It builds the app, starts `vite preview` itself (through node, so killing it kills vite) and
  * stops it at the end. Debian's Chromium by default (CHROMIUM_PATH overrides, '' = Playwright's).
@@ -27,22 +30,27 @@ import type {} from '../src/ui/host/console-api';
 
 const PORT = 4174;
 const BASE = `http://127.0.0.1:${PORT}`;
+/** The build's directory (BENCH_OUTDIR: another, when several builds run at once). */
+const OUT = process.env.BENCH_OUTDIR ?? 'dist';
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshotArg = process.argv.indexOf('--screenshot');
 const screenshotPath = screenshotArg >= 0 ? process.argv[screenshotArg + 1] : undefined;
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? process.argv[onlyArg + 1] : undefined;
+const wanted = (name: string) => only === undefined || only === name;
 
 const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 const kb = (n: number) => Math.round(n / 102.4) / 10;
 
 function jsSizes(): void {
-  const html = readFileSync('dist/index.html', 'utf8');
+  const html = readFileSync(join(OUT, 'index.html'), 'utf8');
   const initial = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map(
     (m) => m[1] ?? '',
   );
-  const gz = (f: string) => gzipSync(readFileSync(join('dist', f))).length;
-  const raw = (f: string) => readFileSync(join('dist', f)).length;
+  const gz = (f: string) => gzipSync(readFileSync(join(OUT, f))).length;
+  const raw = (f: string) => readFileSync(join(OUT, f)).length;
   const sum = (fs: string[], size: (f: string) => number) => fs.reduce((a, f) => a + size(f), 0);
-  const assets = readdirSync('dist/assets').map((f) => `assets/${f}`);
+  const assets = readdirSync(join(OUT, 'assets')).map((f) => `assets/${f}`);
   const next = assets.filter((f) => /^assets\/(Workbench|engine)-.*\.js$/.test(f));
   line({
     bench: 'js-size',
@@ -206,6 +214,92 @@ async function settleFrames(page: Page): Promise<void> {
   });
 }
 
+/**
+ * Defines `window.measureLoad()`: requestAnimationFrame deltas from now until the graph's Load
+ * layer (LoadDots.tsx) has been running and is done (the last dot landed), and the long frames.
+ */
+const MEASURE_LOAD = `window.measureLoad = () => new Promise((done) => {
+  const deltas = [];
+  const long = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration <= 50) continue;
+      const scripts = (e.scripts || []).filter((x) => x.duration >= 5)
+        .map((x) => x.invoker + ' ' + (x.sourceFunctionName || '') + '@' + (x.sourceURL || '').split('/').pop() + ':' + x.sourceCharPosition + ' ' + Math.round(x.duration) + ' (layout ' + Math.round(x.forcedStyleAndLayoutDuration) + ')');
+      long.push(Math.round(e.duration) + ' ms (render ' + Math.round(e.renderStart ? e.startTime + e.duration - e.renderStart : 0) + ', style/layout ' + Math.round(e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0) + '): ' + (scripts.join(', ') || 'no script'));
+    }
+  });
+  observer.observe({ type: 'long-animation-frame' });
+  const start = performance.now();
+  let last = start;
+  let seen = false;
+  const tick = (t) => {
+    deltas.push(t - last);
+    last = t;
+    const state = document.querySelector('.load-dots')?.dataset.state;
+    if (state === 'running') seen = true;
+    if ((seen && state === 'done') || t - start > 20000) {
+      observer.disconnect();
+      done({ deltas, long, ms: t - start, state });
+    } else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+});`;
+
+/** Frame times while Load 100 (pod sb → the httpd2 Service) animates, until the last dot lands. */
+async function requestFrames(page: Page): Promise<void> {
+  await pageReady(page);
+  await page.evaluate(() => {
+    const p = window.playground;
+    if (!p) throw new Error('window.playground is missing');
+    p.run('kubectl apply -f deployment.yml');
+    p.run('kubectl apply -f service.yml');
+    p.advance(120_000);
+  });
+  await page
+    .getByRole('group', { name: /^Pod httpd2-\S+, Running, / })
+    .nth(2)
+    .waitFor({ state: 'visible' });
+  await page.getByRole('tab', { name: 'Trace' }).click();
+  const trace = page.getByRole('region', { name: 'Trace' });
+  await trace.getByRole('button', { name: 'Send request' }).click();
+  const form = trace.getByRole('form', { name: 'Send request' });
+  await form.getByRole('combobox', { name: 'From' }).selectOption('pod/default/sb');
+  const target = form.getByRole('combobox', { name: 'Target' });
+  const label = (await target.locator('option').allTextContents()).find((t) =>
+    t.startsWith('default/httpd2 — '),
+  );
+  if (!label) throw new Error('no httpd2 target');
+  await target.selectOption({ label });
+  await page.waitForTimeout(1000);
+  await page.evaluate(MEASURE_LOAD);
+  const measuring = page.evaluate('window.measureLoad()');
+  await trace
+    .getByRole('group', { name: 'Load' })
+    .getByRole('button', { name: 'Load 100' })
+    .click();
+  const f = (await measuring) as Frames & { ms: number; state: string };
+  const counts = await page
+    .locator('.load-badge')
+    .evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.count)));
+  const d = f.deltas.slice(1).sort((a, b) => a - b);
+  const q = (x: number) => d[Math.min(d.length - 1, Math.floor(x * d.length))] ?? 0;
+  const r1 = (x: number) => Math.round(x * 10) / 10;
+  line({
+    bench: 'request-frames',
+    requests: 100,
+    state: f.state,
+    landed: counts.reduce((a, b) => a + b, 0),
+    animationMs: Math.round(f.ms),
+    frames: d.length,
+    medianMs: r1(q(0.5)),
+    p95Ms: r1(q(0.95)),
+    maxMs: r1(d[d.length - 1] ?? 0),
+    over50: d.filter((x) => x > 50).length,
+    longFrames: f.long,
+  });
+}
+
 async function screenshot(page: Page, path: string): Promise<void> {
   await page.goto(BASE);
   await page.getByRole('group', { name: /^Node master, Ready/ }).waitFor({ state: 'visible' });
@@ -232,9 +326,13 @@ async function screenshot(page: Page, path: string): Promise<void> {
   line({ bench: 'screenshot', path });
 }
 
-spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
-  stdio: 'inherit',
-});
+spawnSync(
+  process.execPath,
+  ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn', '--outDir', OUT],
+  {
+    stdio: 'inherit',
+  },
+);
 jsSizes();
 const server = spawn(
   process.execPath,
@@ -246,6 +344,8 @@ const server = spawn(
     '--port',
     String(PORT),
     '--strictPort',
+    '--outDir',
+    OUT,
   ],
   { stdio: 'ignore' },
 );
@@ -268,9 +368,10 @@ try {
         await ctx.close();
       }
     };
-    await inFreshPage(graphInteractive);
-    await inFreshPage(rolloutFrames);
-    await inFreshPage(settleFrames);
+    if (wanted('graph-interactive')) await inFreshPage(graphInteractive);
+    if (wanted('rollout-frames')) await inFreshPage(rolloutFrames);
+    if (wanted('settle-frames')) await inFreshPage(settleFrames);
+    if (wanted('request-frames')) await inFreshPage(requestFrames);
     if (screenshotPath) await inFreshPage((page) => screenshot(page, screenshotPath));
   } finally {
     await browser.close();

@@ -2,8 +2,9 @@
  * Load and faults end to end: Load 100 from a node to httpd2's ClusterIP spreads over its three
  * pods; the Inspector's Refuse button annotates one pod (the terminal echoes the kubectl, the
  * graph shows the badge) and the next Load 100 in iptables mode has failures; in userspace mode
- * kube-proxy retries the next endpoint and none fail. Virtual time moves with
- * `window.playground.advance()`.
+ * kube-proxy retries the next endpoint and none fail. Each Load animates on the graph: at most
+ * 24 dots travel at once, count badges at the pods show the rest, and in the end the badges sum
+ * to the Load. Virtual time moves with `window.playground.advance()`.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type {} from '../src/ui/host/console-api';
@@ -44,6 +45,18 @@ async function bars(chart: Locator): Promise<Array<[string, number]>> {
   });
 }
 
+/** The Load's dots travelling now (the pool's idle circles are hidden). */
+const dotsShown = (page: Page) =>
+  graph(page)
+    .locator('.load-dot')
+    .evaluateAll((els) => els.filter((e) => (e as SVGElement).style.display !== 'none').length);
+
+/** The count badges on the graph, summed. */
+const badgeSum = (page: Page) =>
+  graph(page)
+    .locator('.load-badge')
+    .evaluateAll((els) => els.reduce((a, e) => a + Number((e as HTMLElement).dataset.count), 0));
+
 async function load100(page: Page): Promise<Array<[string, number]>> {
   const trace = tracePanel(page);
   await page.getByRole('tab', { name: 'Trace' }).click();
@@ -51,6 +64,21 @@ async function load100(page: Page): Promise<Array<[string, number]>> {
     .getByRole('group', { name: 'Load' })
     .getByRole('button', { name: 'Load 100' })
     .click();
+  // While the dots travel: some, never more than the cap, and counts for the rest.
+  const layer = graph(page).locator('.load-dots');
+  await expect(layer).toHaveAttribute('data-state', 'running');
+  await expect.poll(() => dotsShown(page)).toBeGreaterThan(0);
+  const peak: number[] = [];
+  while ((await layer.getAttribute('data-state')) === 'running') {
+    peak.push(await dotsShown(page));
+    if (peak.length > 400) break;
+  }
+  expect(Math.max(...peak)).toBeLessThanOrEqual(24);
+  await expect(graph(page).locator('.load-badge').first()).toBeVisible();
+  // The last dot has landed: the badges count every request.
+  await expect(layer).toHaveAttribute('data-state', 'done');
+  expect(await badgeSum(page)).toBe(100);
+  expect(await dotsShown(page)).toBe(0);
   const chart = trace.getByRole('region', { name: 'Load chart' });
   await expect(chart.getByRole('status')).toHaveText(/^100 sent: \d+ answered, \d+ failed$/);
   return bars(chart.getByRole('list', { name: 'Answers by endpoint' }));
@@ -113,6 +141,8 @@ test('Load 100 spreads over the pods; a refusing pod fails in iptables mode, not
       `kubectl annotate pod ${podName} playground/fault=refuse --overwrite` +
         `pod/${podName} annotated`,
     );
+  // (A command may switch the side panel to the Control plane's animation.)
+  await page.getByRole('tab', { name: 'Inspector' }).click();
   await expect(faults.getByRole('button', { name: 'Refuse' })).toHaveAttribute(
     'aria-pressed',
     'true',
@@ -125,6 +155,14 @@ test('Load 100 spreads over the pods; a refusing pod fails in iptables mode, not
 
   const refused = await load100(page);
   expect(failed(refused)).toBeGreaterThan(0);
+  // The failures have a red badge of their own, counting them.
+  const failBadges = graph(page).locator('.load-badge.is-fail');
+  await expect(failBadges.first()).toBeVisible();
+  expect(
+    await failBadges.evaluateAll((els) =>
+      els.reduce((a, e) => a + Number((e as HTMLElement).dataset.count), 0),
+    ),
+  ).toBe(failed(refused));
   expect(answered(refused).map(([l]) => l)).not.toContain(podName);
   await expect(
     trace.getByRole('listitem', { name: /^failed: \d+ \(refused \d+\)$/ }),
@@ -145,4 +183,33 @@ test('Load 100 spreads over the pods; a refusing pod fails in iptables mode, not
   await faults.getByRole('button', { name: 'Heal' }).click();
   await expect(graph(page).getByRole('group', { name: /fault refuse$/ })).toHaveCount(0);
   expect(errors).toEqual([]);
+});
+
+test('with reduced motion a Load moves no dot: the badges count alone', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto('/');
+  await expect(graph(page).getByRole('group', { name: /^Node master, Ready/ })).toBeVisible();
+  await applyLesson(page);
+  await page.getByRole('tab', { name: 'Trace' }).click();
+  const trace = tracePanel(page);
+  await trace.getByRole('button', { name: 'Send request' }).click();
+  const form = trace.getByRole('form', { name: 'Send request' });
+  await form.getByRole('combobox', { name: 'From' }).selectOption('node/node1');
+  const target = form.getByRole('combobox', { name: 'Target' });
+  const label = (await target.locator('option').allTextContents()).find((t) =>
+    t.startsWith('default/httpd2 — '),
+  )!;
+  await target.selectOption({ label });
+  await trace
+    .getByRole('group', { name: 'Load' })
+    .getByRole('button', { name: 'Load 10', exact: true })
+    .click();
+  const layer = graph(page).locator('.load-dots');
+  await expect(layer).toHaveAttribute('data-state', 'running');
+  expect(await dotsShown(page)).toBe(0);
+  await expect(layer).toHaveAttribute('data-state', 'done');
+  expect(await badgeSum(page)).toBe(10);
+  await expect(
+    graph(page).getByRole('img', { name: /^\d+ requests? reached httpd2-/ }),
+  ).toHaveCount(await graph(page).locator('.load-badge').count());
 });

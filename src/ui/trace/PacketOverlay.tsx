@@ -4,6 +4,11 @@
  * Flow viewport (flow coordinates, so it pans and zooms with the graph). Only this overlay
  * re-renders when the hop changes; the marker glides with a CSS transform transition (none
  * under prefers-reduced-motion: it jumps), so no frame re-renders the graph.
+ *
+ * The path is drawn for every hop since the trace began, one line per leg (the DNS lookup's in
+ * purple, then the request's), and fades a few seconds after the trace finished playing. The
+ * outside client and the cloud load balancer, which are not cards of the graph, get small boxes
+ * of their own. A Load's dots and counts are LoadDots (mounted here too).
  */
 import type { CSSProperties } from 'react';
 import { useMemo } from 'react';
@@ -11,13 +16,18 @@ import { ViewportPortal, useStore } from '@xyflow/react';
 import type { ReactFlowState } from '@xyflow/react';
 import type { Rect } from './packet-path';
 import {
+  LB,
   OUTSIDE,
   anchorOf,
+  isOffGraph,
+  legsUpTo,
+  loadBalancerAnchor,
   markerLabel,
   outsideAnchor,
   packetStops,
   pathUpTo,
 } from './packet-path';
+import { LoadDots } from './LoadDots';
 import { hopMs, usePlayback } from './playback';
 import { currentEntry, useTraceStore } from './trace-store';
 import './packet.css';
@@ -45,15 +55,25 @@ function anchorsKey(s: ReactFlowState, ids: readonly string[]): string {
 }
 
 export function PacketOverlay({ bounds }: { bounds: Rect }) {
+  return (
+    <>
+      <LoadDots bounds={bounds} />
+      <PacketMarker bounds={bounds} />
+    </>
+  );
+}
+
+function PacketMarker({ bounds }: { bounds: Rect }) {
   const entry = useTraceStore(currentEntry);
   const hop = useTraceStore((s) => s.selectedHop);
   const onTrace = useTraceStore((s) => s.sideTab === 'trace');
   const playing = usePlayback((s) => s.playing);
   const speed = usePlayback((s) => s.speed);
   const stops = useMemo(() => (entry ? packetStops(entry.trace) : []), [entry]);
+  const dns = useMemo(() => (entry ? entry.trace.hops.map((h) => h.phase === 'dns') : []), [entry]);
   // Every id any stop may stand at (a few dozen at most): their positions, as one string.
   const ids = useMemo(
-    () => [...new Set(stops.flatMap((s) => s.targets))].filter((id) => id !== OUTSIDE),
+    () => [...new Set(stops.flatMap((s) => s.targets))].filter((id) => !isOffGraph(id)),
     [stops],
   );
   const key = useStore((s) => anchorsKey(s, ids));
@@ -67,6 +87,7 @@ export function PacketOverlay({ bounds }: { bounds: Rect }) {
         m.set(id, { x: Number(x), y: Number(y) });
     }
     m.set(OUTSIDE, outsideAnchor(bounds));
+    m.set(LB, loadBalancerAnchor(bounds));
     return m;
   }, [key, bounds]);
 
@@ -77,8 +98,9 @@ export function PacketOverlay({ bounds }: { bounds: Rect }) {
   const path = pathUpTo(stops, hop, shown);
   const here = anchors.get(path[path.length - 1] ?? '');
   if (!here) return null;
-  const points = path.map((id) => anchors.get(id)!);
+  const legs = legsUpTo(stops, dns, hop, shown);
   const usesOutside = stops.some((s) => s.targets[0] === OUTSIDE);
+  const usesLB = stops.some((s) => s.targets[0] === LB);
   const done = !playing && hop === stops.length - 1;
   const failed = stop.error !== undefined;
   // Near the right edge the label goes to the dot's left, where there is room.
@@ -89,6 +111,7 @@ export function PacketOverlay({ bounds }: { bounds: Rect }) {
     '--packet-scale': String(1 / Math.max(zoom, 0.3)),
   } as CSSProperties;
   const outside = anchors.get(OUTSIDE)!;
+  const lb = anchors.get(LB)!;
 
   return (
     <ViewportPortal>
@@ -101,8 +124,22 @@ export function PacketOverlay({ bounds }: { bounds: Rect }) {
             <span>Outside client</span>
           </div>
         ) : null}
+        {usesLB ? (
+          <div
+            className="packet-outside packet-lb"
+            style={{ transform: `translate(${lb.x}px, ${lb.y}px)` }}
+          >
+            <span>Load balancer</span>
+          </div>
+        ) : null}
         <svg className="packet-path" aria-hidden="true">
-          <polyline points={points.map((p) => `${p.x},${p.y}`).join(' ')} />
+          {legs.map((leg, i) => (
+            <polyline
+              key={i}
+              className={leg.dns ? 'is-dns' : undefined}
+              points={leg.ids.map((id) => `${anchors.get(id)!.x},${anchors.get(id)!.y}`).join(' ')}
+            />
+          ))}
         </svg>
         <div
           key={entry.id}

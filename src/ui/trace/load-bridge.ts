@@ -1,8 +1,9 @@
 /**
  * The Trace panel's Load, wired to the host: `startLoad(host, request, count)` sends the batches
- * one per animation frame through `host.requestMany` (each batch one session-log entry, so a
+ * (sized to a frame's budget) one per animation frame through `host.requestMany` (each batch one session-log entry, so a
  * reload sends them again at the same virtual instants), keeps the tally in a small store the
- * chart reads, and shows the last request's trace in the panel when it is done.
+ * chart reads, and shows the last request's trace in the panel when it is done (and its dots on
+ * the graph have landed).
  */
 import { create } from 'zustand';
 import type { ClusterRequest, Trace } from '../../engine';
@@ -48,7 +49,36 @@ const animationFrame: Scheduler = (fn) => {
   return () => cancelAnimationFrame(id);
 };
 
-/** Send `count` requests, a batch per frame; stops the load that was running, if any. */
+/**
+ * What the graph's Load dots (LoadDots.tsx) hear: a Load starting (its request count), then its
+ * traces batch by batch. A plain listener set, not store state: the traces are not rendered by
+ * React, and 1,000 of them are not kept anywhere else.
+ */
+export type LoadEvent =
+  | { type: 'start'; run: number; count: number }
+  | { type: 'traces'; run: number; first: number; traces: readonly Trace[] };
+
+const loadListeners = new Set<(e: LoadEvent) => void>();
+let runs = 0;
+
+/**
+ * Set by the graph's Load dots: `hook(run, fn)` calls `fn` once the run's last dot has landed
+ * and returns true, or returns false when it is not animating that run (then `fn` runs now).
+ */
+let landingHook: ((run: number, fn: () => void) => boolean) | undefined;
+export function setLandingHook(hook: ((run: number, fn: () => void) => boolean) | undefined): void {
+  landingHook = hook;
+}
+
+export function onLoadEvent(fn: (e: LoadEvent) => void): () => void {
+  loadListeners.add(fn);
+  return () => loadListeners.delete(fn);
+}
+
+const emit = (e: LoadEvent) => {
+  for (const l of loadListeners) l(e);
+};
+
 /** Forget the load when the cluster is reset. Returns the unbind function. */
 export function bindLoad(host: PlaygroundHost): () => void {
   return host.subscribe((changes) => {
@@ -58,6 +88,7 @@ export function bindLoad(host: PlaygroundHost): () => void {
   });
 }
 
+/** Send `count` requests, a batch per frame; stops the load that was running, if any. */
 export function startLoad(
   host: PlaygroundHost,
   request: ClusterRequest,
@@ -65,17 +96,31 @@ export function startLoad(
   schedule: Scheduler = animationFrame,
 ): void {
   useLoadStore.getState().stop?.();
+  const run = ++runs;
   const finish = (tally: LoadTally, last: Trace | undefined) => {
     useLoadStore.setState({ tally, running: false, stop: undefined });
-    if (last) showTrace(host.cluster, last, 'form');
+    if (!last) return;
+    // The last request's trace plays in the panel once the Load's dots have landed: the two
+    // animations do not compete for the same frames.
+    const show = () => void showTrace(host.cluster, last, 'form');
+    if (!landingHook?.(run, show)) show();
   };
   useLoadStore.setState({ tally: emptyTally(count), title: loadTitle(request), running: true });
+  let sent = 0;
+  emit({ type: 'start', run, count });
   const stop = runLoad({
     count,
-    sendBatch: (n) => host.requestMany(request, n),
+    sendBatch: (n) => {
+      const traces = host.requestMany(request, n);
+      emit({ type: 'traces', run, first: sent, traces });
+      sent += traces.length;
+      return traces;
+    },
     onProgress: (tally) => useLoadStore.setState({ tally }),
     onDone: finish,
     schedule,
+    // In the page, batches fit a frame's budget; tests drive frames by hand with fixed batches.
+    ...(schedule === animationFrame ? { now: () => performance.now() } : {}),
   });
   if (useLoadStore.getState().running) useLoadStore.setState({ stop });
 }

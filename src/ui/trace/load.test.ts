@@ -5,6 +5,7 @@ import { LESSON_FILES } from '../host/lesson-files';
 import {
   answeredBy,
   batchSizes,
+  timedBatchSize,
   emptyTally,
   failedCount,
   loadBars,
@@ -163,6 +164,42 @@ describe('runLoad', () => {
     f.frame();
     stop();
     expect(done).toBe(50);
+    expect(f.pending).toBe(0);
+  });
+});
+
+describe('timed batches', () => {
+  it.each([
+    [undefined, 100, 5],
+    [1, 100, 8],
+    [0.1, 100, 50],
+    [0, 100, 50],
+    [0.5, 3, 3],
+    [20, 100, 1],
+  ])('%s ms a request, %i left: %i', (ms, left, n) => {
+    expect(timedBatchSize(ms, left)).toBe(n);
+  });
+
+  it('sizes each batch from what the last one cost, until all are sent', () => {
+    const f = frames();
+    let clock = 0;
+    const sent: number[] = [];
+    let done: number | undefined;
+    runLoad({
+      count: 30,
+      now: () => clock,
+      sendBatch: (n) => {
+        sent.push(n);
+        clock += n * 2; // 2 ms a request
+        return Array.from({ length: n }, () => ok('default/a'));
+      },
+      onProgress: () => undefined,
+      onDone: (t) => (done = t.sent),
+      schedule: f.schedule,
+    });
+    for (let i = 0; i < 10; i++) f.frame();
+    expect(sent).toEqual([5, 4, 4, 4, 4, 4, 4, 1]);
+    expect(done).toBe(30);
     expect(f.pending).toBe(0);
   });
 });

@@ -4,15 +4,21 @@
  * ipvs' round-robin and session affinity plain to see.
  *
  * The requests go out in batches, one batch per animation frame (`runLoad` takes the scheduler),
- * so that 1,000 requests do not freeze the page. The tally is pure and immutable per batch.
+ * so that 1,000 requests do not freeze the page. Given a clock, a batch is sized to a frame's
+ * budget from what the previous one cost (a request with a DNS lookup costs ~1 ms in the page).
+ * The tally is pure and immutable per batch.
  */
 import type { Trace } from '../../engine';
 
 /** The counts the form offers. */
 export const LOAD_COUNTS = [10, 100, 1000] as const;
 
-/** Requests sent per animation frame: a request costs ~0.1 ms, a frame has ~16. */
+/** Requests sent per animation frame, at most. */
 export const BATCH_PER_FRAME = 50;
+/** The first batch when batches are timed (to learn what a request costs). */
+export const FIRST_TIMED_BATCH = 5;
+/** The script time a frame's batch may take (of ~16.7 ms: the page draws too). */
+export const FRAME_BUDGET_MS = 8;
 
 export type FailureKind = Extract<Trace['outcome'], { ok: false }>['error'];
 
@@ -108,6 +114,25 @@ export function batchSizes(count: number, perBatch = BATCH_PER_FRAME): number[] 
   return out;
 }
 
+/**
+ * The next batch when batches are timed: as many requests as fit the budget at the cost
+ * measured so far (at least 1, at most `perBatch` and what is left).
+ */
+export function timedBatchSize(
+  msPerRequest: number | undefined,
+  left: number,
+  perBatch = BATCH_PER_FRAME,
+  budgetMs = FRAME_BUDGET_MS,
+): number {
+  const fit =
+    msPerRequest === undefined
+      ? FIRST_TIMED_BATCH
+      : msPerRequest <= 0
+        ? perBatch
+        : Math.floor(budgetMs / msPerRequest);
+  return Math.max(1, Math.min(fit, perBatch, left));
+}
+
 export interface LoadRun {
   count: number;
   /** Send `n` requests now; their traces, in order. */
@@ -118,6 +143,8 @@ export interface LoadRun {
   /** Run `fn` on the next frame (requestAnimationFrame); returns the cancel function. */
   schedule(fn: () => void): () => void;
   perBatch?: number;
+  /** A clock (performance.now): batches are then sized to FRAME_BUDGET_MS (timedBatchSize). */
+  now?: () => number;
 }
 
 /**
@@ -127,6 +154,8 @@ export interface LoadRun {
  */
 export function runLoad(run: LoadRun): (silent?: boolean) => void {
   const batches = batchSizes(run.count, run.perBatch);
+  const timed = run.now;
+  let msPerRequest: number | undefined;
   let tally = emptyTally(run.count);
   let last: Trace | undefined;
   let next = 0;
@@ -139,13 +168,17 @@ export function runLoad(run: LoadRun): (silent?: boolean) => void {
     if (!silent) run.onDone(tally, last);
   };
   const step = () => {
-    const n = batches[next++];
-    if (n === undefined) return finish();
+    const left = run.count - tally.sent;
+    const n = timed ? timedBatchSize(msPerRequest, left, run.perBatch) : batches[next++];
+    if (n === undefined || n <= 0 || left <= 0) return finish();
+    const t0 = timed?.() ?? 0;
     const traces = run.sendBatch(n);
+    if (traces.length === 0) return finish();
+    if (timed) msPerRequest = (timed() - t0) / traces.length;
     tally = tallyTraces(tally, traces);
     last = traces.at(-1) ?? last;
     run.onProgress(tally, last);
-    if (next >= batches.length) finish();
+    if (tally.sent >= run.count || (!timed && next >= batches.length)) finish();
     else cancel = run.schedule(step);
   };
   cancel = run.schedule(step);

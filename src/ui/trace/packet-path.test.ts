@@ -1,8 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import type { Hop, Trace } from '../../engine';
 import {
+  LB,
   OUTSIDE,
   anchorOf,
+  legsUpTo,
+  loadBalancerAnchor,
+  requestPath,
   hopError,
   markerLabel,
   outsideAnchor,
@@ -27,6 +31,10 @@ L.cluster.advance(5_000);
 const emptyIP = (L.cluster.store.get('Service', 'default', 'empty')?.spec as { clusterIP: string })
   .clusterIP;
 const rejected = L.request({ from: { kind: 'node', name: 'node1' }, url: `http://${emptyIP}/` });
+const fromNode = L.request({
+  from: { kind: 'node', name: 'node1' },
+  url: `http://${L.clusterIP}/`,
+});
 
 const all = () => true;
 const request = (t: Trace) => t.hops.map((h, i) => [h, i] as const).filter(([h]) => !h.phase);
@@ -177,5 +185,86 @@ describe('helpers', () => {
     expect(outsideAnchor({ x: -20, y: -300, width: 900, height: 800 })).toEqual({ x: 36, y: -30 });
     expect(outsideAnchor({ x: 0, y: 0, width: 900, height: 800 })).toEqual({ x: 56, y: 14 });
     expect(markerLabel({ targets: [] })).toBe('→ …');
+  });
+});
+
+describe('the load balancer, the ingress controller', () => {
+  const hop = (h: Partial<Hop>): Hop => ({ kind: 'chain', what: '', atMs: 0, ...h });
+  const trace = (hops: Hop[]): Trace => ({ hops, outcome: { ok: true } }) as unknown as Trace;
+  test('load-balancer hops stand at the LB box; ingress hops at the controller pod, else its node', () => {
+    const stops = packetStops(
+      trace([
+        hop({ kind: 'send', what: 'a client on the internet sends SYN' }),
+        hop({ kind: 'load-balancer', what: 'cloud load balancer → node1' }),
+        hop({ kind: 'ingress', node: 'node1', pod: 'ingress-nginx/ctl', what: 'routes' }),
+        hop({ kind: 'ingress', node: 'node2', what: 'x' }),
+        hop({ kind: 'deliver', node: 'node2', pod: 'default/web', what: 'eth0' }),
+        hop({ kind: 'load-balancer', what: 'the load balancer answers' }),
+        hop({ kind: 'answer', what: 'the client receives the answer' }),
+      ]),
+    );
+    expect(stops.map((s) => s.targets)).toEqual([
+      [OUTSIDE],
+      [LB],
+      ['Pod/ingress-nginx/ctl', 'Node/node1'],
+      ['Node/node2'],
+      ['Pod/default/web', 'Node/node2'],
+      [LB],
+      [OUTSIDE],
+    ]);
+    const hidden = (id: string) => !id.startsWith('Pod/ingress-nginx/');
+    expect(pathUpTo(stops, 4, hidden)).toEqual([
+      OUTSIDE,
+      LB,
+      'Node/node1',
+      'Node/node2',
+      'Pod/default/web',
+    ]);
+  });
+
+  test('the LB box stands 150 to the right of the outside client', () => {
+    expect(loadBalancerAnchor({ x: 0, y: 0, width: 900, height: 800 })).toEqual({ x: 206, y: 14 });
+  });
+});
+
+describe('legsUpTo and requestPath', () => {
+  test('every leg is drawn: the DNS lookup (marked) and then the request', () => {
+    const stops = packetStops(byName);
+    const dns = byName.hops.map((h) => h.phase === 'dns');
+    const legs = legsUpTo(stops, dns, byName.hops.length - 1, all);
+    expect(legs.map((l) => l.dns)).toEqual([true, false]);
+    expect(legs[0]!.ids).toEqual([
+      'Pod/default/sb',
+      'Node/node2',
+      'Service/kube-system/kube-dns',
+      'Node/node2',
+      `Pod/${byName.hops.find((h) => h.kind === 'deliver' && h.phase === 'dns')!.pod}`,
+      // conntrack un-DNATs the reply on node2.
+      'Node/node2',
+      'Pod/default/sb',
+    ]);
+    expect(legs[1]!.ids).toEqual(pathUpTo(stops, byName.hops.length - 1, all));
+    // Before the request's send, only the DNS leg.
+    const send = byName.hops.findIndex((h) => h.kind === 'send' && !h.phase);
+    expect(legsUpTo(stops, dns, send - 1, all)).toHaveLength(1);
+  });
+
+  test("a Load request's way: from its send to the pod it reached, its reply left out", () => {
+    const server = fromNode.hops.find((h) => h.kind === 'deliver')!.pod!;
+    // (KUBE-MARK-MASQ, jumped to from the SVC chain, stays at the Service card.)
+    expect(fromNode.hops.some((h) => h.chain?.chain === 'KUBE-MARK-MASQ')).toBe(true);
+    expect(requestPath(fromNode, all)).toEqual({
+      ids: ['Node/node1', 'Service/default/httpd2', 'Node/node1', `Pod/${server}`],
+      failed: false,
+    });
+    const deliver = byName.hops.find((h) => h.kind === 'deliver' && !h.phase)!;
+    const way = requestPath(byName, all).ids;
+    expect(way[0]).toBe('Pod/default/sb');
+    expect(way[way.length - 1]).toBe(`Pod/${deliver.pod}`);
+    expect(way).not.toContain('Service/kube-system/kube-dns');
+    expect(requestPath(rejected, all)).toEqual({
+      ids: ['Node/node1', 'Service/default/empty'],
+      failed: true,
+    });
   });
 });

@@ -6,8 +6,9 @@
  * (which MASQUERADE rewrites), and the error where the request failed.
  *
  * Pure functions of the trace; the overlay (PacketOverlay.tsx) only looks the ids up in React
- * Flow. Simplified: the load balancer and the ingress controller have no card of their own yet,
- * so their hops stand at the outside client (the load balancer) or at their node (ingress).
+ * Flow. The cloud load balancer is not a Kubernetes object: its hops stand at a small box the
+ * overlay draws beside the outside client (`LB`). Ingress hops stand at the ingress controller
+ * pod's card when the graph shows it, else at its node.
  */
 import type { Hop, Trace } from '../../engine';
 import { NODE_HEADER_H, SERVICE_ROW_GAP } from '../graph/geometry';
@@ -15,6 +16,10 @@ import { hopGraphIds } from './explain';
 
 /** The spot for a client outside the cluster (drawn by the overlay, left of the graph). */
 export const OUTSIDE = 'outside';
+/** The cloud load balancer's spot (drawn by the overlay, beside the outside client). */
+export const LB = 'load-balancer';
+/** The spots the overlay draws itself (not React Flow nodes). */
+export const isOffGraph = (id: string): boolean => id === OUTSIDE || id === LB;
 
 export interface PacketStop {
   /** Graph ids in order of preference: the first one the graph shows is where the marker is. */
@@ -78,13 +83,19 @@ export function packetStops(trace: Trace): PacketStop[] {
 
 function targetsOf(hop: Hop, prev: PacketStop | undefined): string[] {
   const node = hop.node ? [`Node/${hop.node}`] : [];
+  // The cloud load balancer (outside the cluster: no node).
+  if (hop.kind === 'load-balancer' && !hop.node) return [LB];
+  // ingress-nginx's proxy: the controller pod's card, else its node.
+  if (hop.kind === 'ingress')
+    return hop.pod ? [`Pod/${hop.pod}`, ...node] : node.length > 0 ? node : [OUTSIDE];
   const service = serviceOfHop(hop);
   if (service) return [service, ...node];
-  // KUBE-EXT-… → KUBE-SVC-… carries no comment: it stays with the Service before it.
+  // KUBE-EXT-… → KUBE-SVC-… carries no comment, and KUBE-MARK-MASQ is jumped to from a Service's
+  // chain: they stay with the Service before them.
   if (
     hop.kind === 'chain' &&
     hop.chain &&
-    SERVICE_CHAIN.test(hop.chain.chain) &&
+    (SERVICE_CHAIN.test(hop.chain.chain) || hop.chain.chain === 'KUBE-MARK-MASQ') &&
     prev?.targets[0]?.startsWith('Service/')
   )
     return prev.targets;
@@ -111,7 +122,7 @@ function targetsOf(hop: Hop, prev: PacketStop | undefined): string[] {
 
 /** The first of a stop's targets the graph shows (or none). */
 export function resolveStop(stop: PacketStop, shown: (id: string) => boolean): string | undefined {
-  return stop.targets.find((id) => id === OUTSIDE || shown(id));
+  return stop.targets.find((id) => isOffGraph(id) || shown(id));
 }
 
 /**
@@ -163,4 +174,67 @@ export function anchorOf(id: string, r: Rect): { x: number; y: number } {
 export function outsideAnchor(bounds: Rect): { x: number; y: number } {
   const y = bounds.y < 0 ? -SERVICE_ROW_GAP / 2 : bounds.y + 14;
   return { x: bounds.x + 56, y };
+}
+
+/** The load balancer's box: beside the outside client, to its right (the cluster's side). */
+export function loadBalancerAnchor(bounds: Rect): { x: number; y: number } {
+  const o = outsideAnchor(bounds);
+  return { x: o.x + 150, y: o.y };
+}
+
+/**
+ * The path drawn behind the marker at hop `index`: every leg since the first hop (the DNS
+ * lookup's and the request's), each its own polyline (a new one at each send), DNS legs marked.
+ */
+export function legsUpTo(
+  stops: readonly PacketStop[],
+  dns: readonly boolean[],
+  index: number,
+  shown: (id: string) => boolean,
+): Array<{ ids: string[]; dns: boolean }> {
+  const legs: Array<{ ids: string[]; dns: boolean }> = [];
+  let leg: { ids: string[]; dns: boolean } | undefined;
+  for (let i = 0; i <= index && i < stops.length; i++) {
+    const stop = stops[i]!;
+    const isDns = dns[i] === true;
+    if (!leg || stop.start || leg.dns !== isDns) {
+      const last = leg?.ids[leg.ids.length - 1];
+      leg = { ids: [], dns: isDns };
+      // A leg that carries on from the previous one (not a new send) starts where it ended.
+      if (!stop.start && last !== undefined) leg.ids.push(last);
+      legs.push(leg);
+    }
+    const id = resolveStop(stop, shown);
+    if (id !== undefined && leg.ids[leg.ids.length - 1] !== id) leg.ids.push(id);
+  }
+  return legs.filter((l) => l.ids.length > 0);
+}
+
+/**
+ * The way one request of a Load goes, as resolved ids: from its send (after any DNS lookup) to
+ * where the request arrived (the first delivery to a pod or process) or failed. Its reply is
+ * left out: the Load's dots show where requests went.
+ */
+export function requestPath(
+  trace: Trace,
+  shown: (id: string) => boolean,
+  stops: readonly PacketStop[] = packetStops(trace),
+): { ids: string[]; failed: boolean } {
+  const hops = trace.hops;
+  let from = 0;
+  for (let i = hops.length - 1; i >= 0; i--)
+    if (hops[i]!.kind === 'send' && !hops[i]!.phase) {
+      from = i;
+      break;
+    }
+  let end = hops.length - 1;
+  for (let i = from; i < hops.length; i++) {
+    const k = hops[i]!.kind;
+    if (k === 'deliver' || k === 'fail') {
+      end = i;
+      break;
+    }
+  }
+  // A failure after the delivery (a hung or resetting server) shows where it was delivered.
+  return { ids: pathUpTo(stops, end, shown), failed: !trace.outcome.ok };
 }
