@@ -53,8 +53,8 @@ describe('nodeVisits on real traces', () => {
   it('iptables: a node curls a ClusterIP (OUTPUT … DNAT … MASQUERADE → flannel.1)', () => {
     const t = ipt.clusterIP;
     expect(lanes(t)).toEqual([
-      `master: OUTPUT → KUBE-SERVICES → ${SVC} → ${sep(t, 'default/httpd2')} (DNAT → ${server(t)}) → OUTPUT → POSTROUTING → KUBE-POSTROUTING (MASQUERADE) → routing (${away(t, 'master')})`,
-      `${t.server!.node}: PREROUTING → FORWARD → POSTROUTING → KUBE-POSTROUTING → routing (cni0)`,
+      `master: OUTPUT → KUBE-SERVICES → ${SVC} → ${sep(t, 'default/httpd2')} (DNAT → ${server(t)}) → OUTPUT → routing (${away(t, 'master')}) → POSTROUTING → KUBE-POSTROUTING (MASQUERADE)`,
+      `${t.server!.node}: PREROUTING → routing (cni0) → FORWARD → POSTROUTING → KUBE-POSTROUTING`,
       'master: conntrack (un-DNAT, un-SNAT)',
     ]);
     expect(nodeVisits(t).map(coversInOrder)).toEqual([true, true, true]);
@@ -63,7 +63,7 @@ describe('nodeVisits on real traces', () => {
   it('iptables: the outside client reaches a NodePort (KUBE-NODEPORTS → KUBE-EXT-… → KUBE-SVC-…)', () => {
     const t = ipt.nodePort;
     expect(lanes(t)[0]).toBe(
-      `node1: PREROUTING → KUBE-SERVICES → KUBE-NODEPORTS → ${NGINX_EXT} → ${NGINX_SVC} → ${sep(t, 'default/nginx')} (DNAT → ${server(t)}) → FORWARD → KUBE-FORWARD (ACCEPT) → POSTROUTING → KUBE-POSTROUTING (MASQUERADE) → routing (${away(t, 'node1')})`,
+      `node1: PREROUTING → KUBE-SERVICES → KUBE-NODEPORTS → ${NGINX_EXT} → ${NGINX_SVC} → ${sep(t, 'default/nginx')} (DNAT → ${server(t)}) → routing (${away(t, 'node1')}) → FORWARD → KUBE-FORWARD (ACCEPT) → POSTROUTING → KUBE-POSTROUTING (MASQUERADE)`,
     );
   });
 
@@ -79,7 +79,7 @@ describe('nodeVisits on real traces', () => {
   it('userspace: KUBE-PORTALS-CONTAINER redirects to kube-proxy, which dials the endpoint', () => {
     const t = userspace.clusterIP;
     expect(lanes(t)).toEqual([
-      `node2: PREROUTING → KUBE-PORTALS-CONTAINER (REDIRECT → :${/--to-ports (\d+)/.exec(t.hops[2]!.chain!.rule)![1]}) → INPUT → routing (local) → kube-proxy (dials ${server(t)}) → OUTPUT → routing (${away(t, 'node2')})`,
+      `node2: PREROUTING → KUBE-PORTALS-CONTAINER (REDIRECT → :${/--to-ports (\d+)/.exec(t.hops[2]!.chain!.rule)![1]}) → routing (local) → INPUT → kube-proxy (dials ${server(t)}) → OUTPUT → routing (${away(t, 'node2')})`,
       `${t.server!.node}: PREROUTING → routing (cni0)`,
       'node2: kube-proxy',
       'node2: kube-proxy → conntrack (un-DNAT)',
@@ -90,8 +90,8 @@ describe('nodeVisits on real traces', () => {
   it('ipvs: the KUBE-SERVICES ipset match → the IPVS virtual server → the real server', () => {
     const t = ipvs.clusterIP;
     expect(lanes(t)).toEqual([
-      `node2: PREROUTING → KUBE-SERVICES (ipset KUBE-CLUSTER-IP) → routing (kube-ipvs0, local) → INPUT → KUBE-IPVS-FILTER (ipset KUBE-CLUSTER-IP) → INPUT → IPVS ${L.clusterIP}:80 (rr → ${server(t)}) → OUTPUT → POSTROUTING → KUBE-POSTROUTING → routing (${away(t, 'node2')})`,
-      `${t.server!.node}: PREROUTING → FORWARD → POSTROUTING → KUBE-POSTROUTING → routing (cni0)`,
+      `node2: PREROUTING → KUBE-SERVICES (ipset KUBE-CLUSTER-IP) → routing (kube-ipvs0, local) → INPUT → KUBE-IPVS-FILTER (ipset KUBE-CLUSTER-IP) → INPUT → IPVS ${L.clusterIP}:80 (rr → ${server(t)}) → OUTPUT → routing (${away(t, 'node2')}) → POSTROUTING → KUBE-POSTROUTING`,
+      `${t.server!.node}: PREROUTING → routing (cni0) → FORWARD → POSTROUTING → KUBE-POSTROUTING`,
       'node2: conntrack (un-DNAT)',
     ]);
   });
@@ -99,7 +99,7 @@ describe('nodeVisits on real traces', () => {
   it('ipvs: a NodePort is marked for masquerade in KUBE-NODE-PORT, then MASQUERADEd', () => {
     const t = ipvs.nodePort;
     expect(lanes(t)[0]).toBe(
-      `node1: PREROUTING → KUBE-SERVICES → KUBE-NODE-PORT → routing (kube-ipvs0, local) → INPUT → IPVS ${NODE1}:${L.nodePort} (rr → ${server(t)}) → OUTPUT → POSTROUTING → KUBE-POSTROUTING (MASQUERADE) → routing (${away(t, 'node1')})`,
+      `node1: PREROUTING → KUBE-SERVICES → KUBE-NODE-PORT → routing (kube-ipvs0, local) → INPUT → IPVS ${NODE1}:${L.nodePort} (rr → ${server(t)}) → OUTPUT → routing (${away(t, 'node1')}) → POSTROUTING → KUBE-POSTROUTING (MASQUERADE)`,
     );
   });
 });
@@ -107,11 +107,13 @@ describe('nodeVisits on real traces', () => {
 describe('visitAt / stageAt', () => {
   const t = ipt.clusterIP;
   const visits = nodeVisits(t);
+  /** master's routing decision: between OUTPUT and POSTROUTING, where the kernel makes it. */
+  const ROUTE = t.hops.findIndex((h) => h.kind === 'route' && h.node === 'master');
   it.each<[string, number, string | undefined, string | undefined]>([
     ['the send is not inside a node', 0, undefined, undefined],
     ['the KUBE-SVC rule', 5, 'master', SVC],
     ['the DNAT', 6, 'master', sep(t, 'default/httpd2')],
-    ['the route', 13, 'master', 'routing'],
+    ['the route', ROUTE, 'master', 'routing'],
     ['the wire is between nodes', 14, undefined, undefined],
     ['the far node takes it in', 15, t.server!.node, 'PREROUTING'],
     ['the delivery to the pod ends the visit', 23, undefined, undefined],

@@ -708,6 +708,8 @@ export interface PassResult {
   hooks: Hook[];
   /** The routing decision, once the packet got that far. */
   route?: RouteDecision;
+  /** How many of `steps` came before the routing decision (where a trace shows it). */
+  routeAtStep?: number;
   /** `new` for the first packet of a connection, else the direction it belongs to. */
   connection: 'new' | Direction;
   /** The conntrack entry (created for a new connection the packet established). */
@@ -751,6 +753,7 @@ export function natPass(input: NatPassInput): PassResult {
   const hooks: Hook[] = [];
   let masquerade: Traversal['masquerade'];
   let route: RouteDecision | undefined;
+  let routeAtStep: number | undefined;
   let verdict: Verdict = 'ACCEPT';
   let entry: ConntrackEntry | undefined = known?.entry;
   const result = (): PassResult => {
@@ -762,6 +765,7 @@ export function natPass(input: NatPassInput): PassResult {
       connection: known ? known.direction : 'new',
     };
     if (route) r.route = route;
+    if (routeAtStep !== undefined) r.routeAtStep = routeAtStep;
     if (entry) r.entry = entry;
     if (known) {
       const nat: NonNullable<PassResult['conntrackNat']> = {};
@@ -869,6 +873,7 @@ export function natPass(input: NatPassInput): PassResult {
 
   if (input.origin === 'local') {
     if (!runHook('OUTPUT')) return result();
+    routeAtStep = steps.length;
     route = input.route(pkt);
     if (!runHook('POSTROUTING')) return result();
     confirm();
@@ -881,6 +886,7 @@ export function natPass(input: NatPassInput): PassResult {
   }
 
   if (!runHook('PREROUTING')) return result();
+  routeAtStep = steps.length;
   route = input.route(pkt);
   if (route.local) {
     if (!runHook('INPUT')) return result();

@@ -137,19 +137,20 @@ describe('packet flow, in every proxy mode', () => {
     address: ip,
     port: nodePort(c, svc),
   });
-  const SAME = 'send chain route deliver answer chain answer';
-  const OTHER = 'send chain route wire chain route deliver answer wire chain answer';
+  const SAME = 'send chain route chain deliver answer chain answer';
+  const OTHER = 'send chain route chain wire chain route chain deliver answer wire chain answer';
   const US_SAME =
-    'send chain route deliver kube-proxy chain route deliver kube-proxy answer kube-proxy chain answer';
+    'send chain route chain deliver kube-proxy chain route deliver kube-proxy answer kube-proxy chain answer';
   const US_OTHER =
-    'send chain route deliver kube-proxy chain route wire chain route deliver kube-proxy answer wire kube-proxy chain answer';
+    'send chain route chain deliver kube-proxy chain route wire chain route deliver kube-proxy answer wire kube-proxy chain answer';
   const US_OUT_SAME =
-    'send wire chain route deliver kube-proxy chain route deliver kube-proxy answer kube-proxy chain answer';
+    'send wire chain route chain deliver kube-proxy chain route deliver kube-proxy answer kube-proxy chain answer';
   const US_OUT_OTHER =
-    'send wire chain route deliver kube-proxy chain route wire chain route deliver kube-proxy answer wire kube-proxy chain answer';
-  const IPVS_SAME = 'send chain route chain kube-proxy chain route deliver answer chain answer';
+    'send wire chain route chain deliver kube-proxy chain route wire chain route deliver kube-proxy answer wire kube-proxy chain answer';
+  const IPVS_SAME =
+    'send chain route chain kube-proxy chain route chain deliver answer chain answer';
   const IPVS_OTHER =
-    'send chain route chain kube-proxy chain route wire chain route deliver answer wire chain answer';
+    'send chain route chain kube-proxy chain route chain wire chain route chain deliver answer wire chain answer';
 
   const rows: Row[] = [
     {
@@ -183,7 +184,7 @@ describe('packet flow, in every proxy mode', () => {
           result: '200',
           peer: 'flannel@node2',
           shape:
-            'send chain kube-proxy chain route wire chain route deliver answer wire chain answer',
+            'send chain kube-proxy chain route chain wire chain route chain deliver answer wire chain answer',
         },
       },
     },
@@ -224,7 +225,7 @@ describe('packet flow, in every proxy mode', () => {
       to: onNode('192.168.100.12', 'web-local'),
       expect: {
         // KUBE-EXTERNAL-SERVICES: "has no local endpoints" → DROP.
-        iptables: { result: 'timeout', shape: 'send wire chain fail' },
+        iptables: { result: 'timeout', shape: 'send wire chain route chain fail' },
         userspace: { result: '200', peer: 'flannel@node2', shape: US_OUT_OTHER },
         // ipvs programs the cluster-wide endpoints when the node has none (#97081): the SYN
         // reaches web-a on node1 unmasqueraded, whose SYN-ACK goes straight to the laptop from
@@ -232,7 +233,7 @@ describe('packet flow, in every proxy mode', () => {
         ipvs: {
           result: 'timeout',
           shape:
-            'send wire chain route chain kube-proxy chain route wire chain route deliver answer wire fail',
+            'send wire chain route chain kube-proxy chain route chain wire chain route chain deliver answer wire fail',
         },
       },
     },
@@ -252,9 +253,9 @@ describe('packet flow, in every proxy mode', () => {
       to: svcIP('empty'),
       expect: {
         // filter KUBE-SERVICES "has no endpoints" → REJECT.
-        iptables: { result: 'refused', shape: 'send chain fail' },
+        iptables: { result: 'refused', shape: 'send chain route chain fail' },
         // The proxy accepts, finds no endpoint and closes: RST.
-        userspace: { result: 'reset', shape: 'send chain route deliver fail chain' },
+        userspace: { result: 'reset', shape: 'send chain route chain deliver fail chain' },
         // A virtual server without real servers: ICMP port unreachable.
         ipvs: { result: 'refused', shape: 'send chain route chain fail' },
       },
@@ -373,7 +374,7 @@ describe('packet flow, in every proxy mode', () => {
     expect(c.shell.run('kubectl annotate pod web-a playground/fault-').exitCode).toBe(0);
     expect(refused.outcome).toMatchObject({ error: 'timeout', connected: false });
     expect(shape(refused)).toBe(
-      'send wire chain route chain kube-proxy chain route wire chain route deliver fail wire fail',
+      'send wire chain route chain kube-proxy chain route chain wire chain route chain deliver fail wire fail',
     );
     // On the endpoint's node the client connects directly, so the reply comes back normally.
     const direct = sendRequest(c.context, {

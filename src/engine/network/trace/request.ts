@@ -392,9 +392,22 @@ export class Walk {
 
   // ---------------------------------------------------------------- netfilter hops
 
-  emitSteps(node: string, before: Packet, steps: readonly Step[], after: Packet): void {
+  /**
+   * The rules a pass matched, as hops; `routeHop` (the routing decision) goes in before step
+   * `routeAt`, where the kernel makes it: between PREROUTING/OUTPUT and FORWARD/POSTROUTING.
+   */
+  emitSteps(
+    node: string,
+    before: Packet,
+    steps: readonly Step[],
+    after: Packet,
+    routeAt?: number,
+    routeHop?: () => void,
+  ): void {
     let cur: Packet = copyPacket(before);
-    for (const s of steps) {
+    for (let i = 0; i < steps.length; i++) {
+      if (i === routeAt) routeHop?.();
+      const s = steps[i]!;
       if (s.effect.kind === 'policy' || !s.rule) continue;
       const chain = {
         table: s.table,
@@ -465,6 +478,7 @@ export class Walk {
         }
       }
     }
+    if (routeAt !== undefined && routeAt >= steps.length) routeHop?.();
   }
 
   // ---------------------------------------------------------------- one node
@@ -506,7 +520,11 @@ export class Walk {
       },
     });
     if (res.entry) conn.entries.push({ node, entry: res.entry });
-    this.emitSteps(node, pkt, res.steps, res.packet);
+    const routed = holder.r;
+    const showRoute = routed
+      ? () => this.hop({ kind: 'route', node, what: this.routeWhat(node, res.packet.dst, routed) })
+      : undefined;
+    this.emitSteps(node, pkt, res.steps, res.packet, res.routeAtStep, showRoute);
     if (res.verdict === 'REJECT') {
       this.hop({
         kind: 'fail',
@@ -524,28 +542,41 @@ export class Walk {
       return { ok: false, error: 'timeout', conn };
     }
     const out = res.packet;
-    return this.afterRouting(node, out, holder.r ?? this.route(node, out.dst), conn);
+    if (routed) return this.afterRouting(node, out, routed, conn, true);
+    return this.afterRouting(node, out, this.route(node, out.dst), conn);
   }
 
-  afterRouting(node: string, pkt: Packet, r: RouteLookup, conn: Conn): SynOutcome {
+  /** What the routing decision for `dst` says (`ip route get`, in words). */
+  routeWhat(node: string, dst: string, r: RouteLookup): string {
     switch (r.kind) {
       case 'local':
-        this.hop({
-          kind: 'route',
-          node,
-          what: `${pkt.dst} is an address of ${node}: local delivery`,
-        });
+        return `${dst} is an address of ${node}: local delivery`;
+      case 'pod-local':
+        return `${dst} is on ${node}'s pod network: dev cni0`;
+      case 'overlay':
+        return `${dst} via ${r.via ?? ''} dev flannel.1 (${r.peerNode ?? ''}'s pod network)`;
+      case 'node-network':
+        return r.peerNode
+          ? `${dst} is ${r.peerNode}: dev eth0`
+          : `${dst} is on the node network: dev eth0`;
+      case 'default':
+        return `${dst}: default via ${r.via ?? ''} dev eth0`;
+    }
+  }
+
+  /**
+   * Where the routing decision sends the packet. Its hop comes first, unless the caller showed it
+   * already (`shown`: between the rules, where the kernel makes it).
+   */
+  afterRouting(node: string, pkt: Packet, r: RouteLookup, conn: Conn, shown = false): SynOutcome {
+    if (!shown) this.hop({ kind: 'route', node, what: this.routeWhat(node, pkt.dst, r) });
+    switch (r.kind) {
+      case 'local':
         return this.localDelivery(node, pkt, conn);
       case 'pod-local':
-        this.hop({ kind: 'route', node, what: `${pkt.dst} is on ${node}'s pod network: dev cni0` });
         return this.toPod(node, pkt, conn);
       case 'overlay': {
         const peer = r.peerNode ?? '';
-        this.hop({
-          kind: 'route',
-          node,
-          what: `${pkt.dst} via ${r.via ?? ''} dev flannel.1 (${peer}'s pod network)`,
-        });
         this.hop(
           {
             kind: 'wire',
@@ -559,14 +590,12 @@ export class Walk {
       case 'node-network': {
         if (r.peerNode) {
           const peer = r.peerNode;
-          this.hop({ kind: 'route', node, what: `${pkt.dst} is ${peer}: dev eth0` });
           this.hop(
             { kind: 'wire', node, what: `node network: ${node} → ${peer} ${this.nodeIP(peer)}` },
             WIRE_HOP_MS,
           );
           return this.atNode(peer, pkt, { kind: 'incoming', iface: 'eth0' }, conn);
         }
-        this.hop({ kind: 'route', node, what: `${pkt.dst} is on the node network: dev eth0` });
         if (pkt.dst === LAPTOP_IP) {
           this.hop({ kind: 'wire', node, what: `node network: ${node} → the laptop` }, WIRE_HOP_MS);
           this.hop({
@@ -579,7 +608,6 @@ export class Walk {
         return { ok: false, error: 'unreachable', conn };
       }
       case 'default':
-        this.hop({ kind: 'route', node, what: `${pkt.dst}: default via ${r.via ?? ''} dev eth0` });
         this.hop({
           kind: 'fail',
           node,
@@ -785,6 +813,7 @@ export class Walk {
       if (t.verdict === 'REJECT') return refused('REJECT: ICMP port unreachable');
     }
     const r = this.route(node, cur.dst);
+    this.hop({ kind: 'route', node, what: this.routeWhat(node, cur.dst, r) });
     const { t, before } = run('nat', 'POSTROUTING', r.src);
     if (t.masquerade) {
       const rng = rngOf(this.ctx, node);
@@ -806,7 +835,7 @@ export class Walk {
       // A tuple already tracked (a reused port): the kernel would drop the SYN as a clash.
       return this.dropped(node, conn);
     }
-    return this.afterRouting(node, cur, r, conn);
+    return this.afterRouting(node, cur, r, conn, true);
   }
 
   dropped(node: string, conn: Conn): SynOutcome {
