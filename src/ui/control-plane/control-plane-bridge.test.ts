@@ -46,6 +46,17 @@ describe('bindControlPlane', () => {
     expect(listening(host)).toBe(false);
   });
 
+  it('a fault button’s annotate tells its story without taking the Inspector away', () => {
+    host.run('kubectl apply -f deployment.yml');
+    host.cluster.advance(60_000);
+    useTraceStore.getState().setSideTab('inspector');
+    host.runOnMaster('kubectl annotate node node1 playground/fault=down --overwrite');
+    expect(useControlPlaneStore.getState().story!.command).toBe(
+      'kubectl annotate node node1 playground/fault=down --overwrite',
+    );
+    expect(useTraceStore.getState().sideTab).toBe('inspector');
+  });
+
   it('a new kubectl write starts a new story', () => {
     host.run('kubectl apply -f deployment.yml');
     const a = useControlPlaneStore.getState().story!.id;

@@ -19,6 +19,12 @@ type Host = Pick<
 
 let nextId = 1;
 
+/**
+ * Commands whose story is recorded without bringing the Control plane tab up: the Inspector's
+ * fault buttons run `kubectl annotate …` while the learner looks at the pod in the Inspector.
+ */
+const ANNOTATION_COMMAND = /^\s*kubectl\s+(?:annotate|label)\b/;
+
 export function bindControlPlane(host: Host): () => void {
   const store = useControlPlaneStore;
   let detachStream: (() => void) | undefined;
@@ -65,7 +71,7 @@ export function bindControlPlane(host: Host): () => void {
       storyId = nextId++;
       builder.add(rec);
       publish(true);
-      useTraceStore.getState().setSideTab('control-plane');
+      if (!ANNOTATION_COMMAND.test(command)) useTraceStore.getState().setSideTab('control-plane');
       return;
     }
     const b = builder;
