@@ -180,6 +180,10 @@ test('a curl at the terminal shows its path in the Trace panel, and Send request
     'false',
   );
 
+  // The Outside client on the graph sends from outside.
+  await graph(page).getByRole('button', { name: 'Outside client: send request' }).click();
+  await expect(form.getByRole('combobox', { name: 'From' })).toHaveValue('outside');
+
   const axe = await new AxeBuilder({ page }).include('.side').analyze();
   const bad = axe.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -7,8 +7,8 @@
  *
  * The path is drawn for every hop since the trace began, one line per leg (the DNS lookup's in
  * purple, then the request's), and fades a few seconds after the trace finished playing. The
- * outside client and the cloud load balancer, which are not cards of the graph, get small boxes
- * of their own. A Load's dots and counts are LoadDots (mounted here too).
+ * outside client (OutsideClient.tsx, always shown: it sends requests too) and the cloud load
+ * balancer, which are not cards of the graph, get small boxes of their own. A Load's dots and counts are LoadDots (mounted here too).
  */
 import type { CSSProperties } from 'react';
 import { useMemo } from 'react';
@@ -28,6 +28,7 @@ import {
   pathUpTo,
 } from './packet-path';
 import { LoadDots } from './LoadDots';
+import { OutsideClient } from './OutsideClient';
 import { hopMs, usePlayback } from './playback';
 import { currentEntry, useTraceStore } from './trace-store';
 import './packet.css';
@@ -57,6 +58,7 @@ function anchorsKey(s: ReactFlowState, ids: readonly string[]): string {
 export function PacketOverlay({ bounds }: { bounds: Rect }) {
   return (
     <>
+      <OutsideClient bounds={bounds} />
       <LoadDots bounds={bounds} />
       <PacketMarker bounds={bounds} />
     </>
@@ -99,7 +101,6 @@ function PacketMarker({ bounds }: { bounds: Rect }) {
   const here = anchors.get(path[path.length - 1] ?? '');
   if (!here) return null;
   const legs = legsUpTo(stops, dns, hop, shown);
-  const usesOutside = stops.some((s) => s.targets[0] === OUTSIDE);
   const usesLB = stops.some((s) => s.targets[0] === LB);
   const done = !playing && hop === stops.length - 1;
   const failed = stop.error !== undefined;
@@ -110,20 +111,11 @@ function PacketMarker({ bounds }: { bounds: Rect }) {
     '--packet-move-ms': `${Math.round(hopMs(speed) * 0.8)}ms`,
     '--packet-scale': String(1 / Math.max(zoom, 0.3)),
   } as CSSProperties;
-  const outside = anchors.get(OUTSIDE)!;
   const lb = anchors.get(LB)!;
 
   return (
     <ViewportPortal>
       <div className={`packet-layer${done ? ' is-done' : ''}`} data-trace={entry.id}>
-        {usesOutside ? (
-          <div
-            className="packet-outside"
-            style={{ transform: `translate(${outside.x}px, ${outside.y}px)` }}
-          >
-            <span>Outside client</span>
-          </div>
-        ) : null}
         {usesLB ? (
           <div
             className="packet-outside packet-lb"

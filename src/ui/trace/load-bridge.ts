@@ -10,7 +10,9 @@ import type { ClusterRequest, Trace } from '../../engine';
 import type { PlaygroundHost } from '../host/playground-host';
 import type { LoadTally } from './load';
 import { emptyTally, runLoad } from './load';
+import { usePlayback } from './playback';
 import { showTrace } from './trace-bridge';
+import { useTraceStore } from './trace-store';
 
 export interface LoadState {
   /** The running or last load; undefined before the first. */
@@ -106,6 +108,9 @@ export function startLoad(
     if (!landingHook?.(run, show)) show();
   };
   useLoadStore.setState({ tally: emptyTally(count), title: loadTitle(request), running: true });
+  // The dots tell this story: the single request's marker and its node's lane step aside.
+  usePlayback.getState().setPlaying(false);
+  useTraceStore.getState().selectHop(undefined);
   let sent = 0;
   emit({ type: 'start', run, count });
   const stop = runLoad({
