@@ -3,7 +3,14 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { usePlayground } from '../host/context';
 import { useThrottledObjects } from '../inspector/useThrottledObjects';
 import type { ChoiceGroup } from './request-form';
-import { METHODS, buildRequest, fromChoices, targetChoices, urlForPick } from './request-form';
+import {
+  METHODS,
+  buildRequest,
+  fromChoices,
+  ingressRoute,
+  targetChoices,
+  urlForPick,
+} from './request-form';
 import { useTargetPick } from './target-pick';
 import { useClusterStore } from '../state/cluster-store';
 import { LOAD_COUNTS } from './load';
@@ -61,8 +68,14 @@ export function SendRequestForm() {
   useEffect(() => () => useTargetPick.getState().setPicking(false), []);
 
   /** The form's request, or undefined (and the error shown). */
+  // An Ingress host typed in the URL goes to the ingress controller, with the Host header.
+  const viaIngress = hostHeader.trim() === '' ? ingressRoute(url, from, objects) : undefined;
   const request = () => {
-    const r = buildRequest({ from, url, method, host: hostHeader });
+    const r = buildRequest(
+      viaIngress
+        ? { from, url: viaIngress.url, method, host: viaIngress.host }
+        : { from, url, method, host: hostHeader },
+    );
     setError(typeof r === 'string' ? r : '');
     return typeof r === 'string' ? undefined : r;
   };
@@ -114,6 +127,7 @@ export function SendRequestForm() {
           <span>URL</span>
           <input
             ref={urlRef}
+            aria-describedby={viaIngress ? 'trace-ingress-note' : undefined}
             type="text"
             value={url}
             spellCheck={false}
@@ -161,6 +175,12 @@ export function SendRequestForm() {
             />
           </label>
         </div>
+        {viaIngress ? (
+          <p className="trace-form-note" id="trace-ingress-note">
+            {viaIngress.host} is a host of Ingress {viaIngress.ingress}: sent to the ingress
+            controller as <code>{`curl -H 'Host: ${viaIngress.host}' ${viaIngress.url}`}</code>
+          </p>
+        ) : null}
         {error ? (
           <p className="trace-form-error" role="alert">
             {error}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fullSnapshot } from '../state/cluster-store';
 import { PlaygroundHost } from '../host/playground-host';
@@ -7,6 +8,7 @@ import {
   buildRequest,
   fromChoices,
   fromOfSelection,
+  ingressRoute,
   parseFrom,
   targetChoices,
   urlForPick,
@@ -159,5 +161,61 @@ describe('a target picked on the graph', () => {
     expect(
       urlForPick({ kind: 'Pod', namespace: 'default', name: 'nope' }, objects, 'outside'),
     ).toBe(undefined);
+  });
+});
+
+describe('a URL with an Ingress host goes to the ingress controller, with the Host header', () => {
+  const ing = new PlaygroundHost({
+    files: { 'fanout.yml': readFileSync('examples/ingress-fanout/fanout.yml', 'utf8') },
+  });
+  ing.run('playground addons enable ingress-nginx');
+  ing.run('kubectl apply -f fanout.yml');
+  ing.cluster.advance(120_000);
+  const objs = fullSnapshot(ing);
+  const controller = objs
+    .get('Service')!
+    .get('ingress-nginx/ingress-nginx-controller') as unknown as {
+    spec: { clusterIP: string; ports: Array<{ port: number; nodePort: number }> };
+  };
+  const nodePort = controller.spec.ports.find((p) => p.port === 80)!.nodePort;
+  const address = (
+    objs.get('Ingress')!.get('default/shop') as unknown as {
+      status: { loadBalancer: { ingress: Array<{ ip: string }> } };
+    }
+  ).status.loadBalancer.ingress[0]!.ip;
+
+  it('from outside: the Ingress ADDRESS and the controller’s NodePort; nginx routes by Host', () => {
+    const route = ingressRoute('shop.example.com/cart', 'outside', objs);
+    expect(address).toMatch(/^192\.168\.100\.1[0-2]$/);
+    expect(route).toEqual({
+      url: `http://${address}:${nodePort}/cart`,
+      host: 'shop.example.com',
+      ingress: 'default/shop',
+    });
+    const t = ing.cluster.request({
+      from: { kind: 'outside' },
+      url: route!.url,
+      headers: { Host: route!.host },
+    });
+    expect(t.outcome.ok && t.outcome.status).toBe(200);
+    expect(t.hops.some((h) => h.kind === 'ingress')).toBe(true);
+  });
+  it('from a pod or a node: the controller Service’s ClusterIP', () => {
+    expect(ingressRoute('http://shop.example.com/catalog/books', 'node/node1', objs)).toEqual({
+      url: `http://${controller.spec.clusterIP}/catalog/books`,
+      host: 'shop.example.com',
+      ingress: 'default/shop',
+    });
+  });
+  it('any other URL is sent as typed', () => {
+    for (const url of [
+      'www.example.com/cart',
+      'shop.example.com:8080/cart',
+      'http://10.96.0.1/',
+      'http://httpd2/',
+    ])
+      expect(ingressRoute(url, 'outside', objs)).toBeUndefined();
+    // Without the add-on there is no controller to send to.
+    expect(ingressRoute('shop.example.com/cart', 'outside', objects)).toBeUndefined();
   });
 });

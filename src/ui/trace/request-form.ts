@@ -235,3 +235,84 @@ export function urlForPick(
   }
   return undefined;
 }
+
+/** Where a request to an Ingress host goes instead, and why (see ingressRoute). */
+export interface IngressRoute {
+  /** The URL sent: the ingress controller's address and port, the typed path. */
+  url: string;
+  /** The Host header that makes nginx pick the rule. */
+  host: string;
+  /** `namespace/name` of the Ingress whose rule names the host. */
+  ingress: string;
+}
+
+const INGRESS_CONTROLLER = 'ingress-nginx/ingress-nginx-controller';
+
+/** Does an Ingress rule's host (`shop.example.com`, `*.example.com`) name `host`? */
+function hostMatches(rule: string, host: string): boolean {
+  if (rule.startsWith('*.')) {
+    const suffix = rule.slice(1);
+    return host.endsWith(suffix) && !host.slice(0, -suffix.length).includes('.');
+  }
+  return rule === host;
+}
+
+/**
+ * A URL typed with an Ingress rule's host (`shop.example.com/cart`): nothing resolves that name
+ * (no DNS outside the cluster knows it, and a real laptop needs /etc/hosts or `curl -H`), so the
+ * form sends it as a learner would with curl — to the ingress controller, with the host in the
+ * Host header: from outside to the Ingress's ADDRESS (its load balancer's port, or the
+ * controller's NodePort on a node address), from a pod or a node to the controller Service's
+ * ClusterIP. Undefined for any other URL, one with an explicit port, or without the add-on.
+ */
+export function ingressRoute(
+  url: string,
+  from: string,
+  objects: ObjectsByKind,
+): IngressRoute | undefined {
+  const m = /^(?:(https?):\/\/)?([^/:?#\s]+)(:\d+)?(.*)$/i.exec(url.trim());
+  if (!m || m[3] !== undefined) return undefined;
+  const scheme = (m[1] ?? 'http').toLowerCase();
+  const host = m[2]!.toLowerCase();
+  const rest = m[4] && m[4] !== '' ? m[4] : '/';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || !host.includes('.')) return undefined;
+  type Ing = KObject & {
+    spec?: { rules?: Array<{ host?: string }> };
+    status?: { loadBalancer?: { ingress?: Array<{ ip?: string }> } };
+  };
+  const ing = values(objects, 'Ingress')
+    .map((o) => o as Ing)
+    .sort((a, b) => refName(a).localeCompare(refName(b)))
+    .find((i) => (i.spec?.rules ?? []).some((r) => r.host && hostMatches(r.host, host)));
+  const controller = objects.get('Service')?.get(INGRESS_CONTROLLER) as
+    | (Service & KObject)
+    | undefined;
+  if (!ing || !controller) return undefined;
+  const want = scheme === 'https' ? 443 : 80;
+  const port = controller.spec?.ports?.find((p) => p.port === want);
+  if (!port) return undefined;
+  const sender = parseFrom(from);
+  let address: string | undefined;
+  let dport: number | undefined;
+  if (sender?.kind === 'outside') {
+    const lbIPs = (controller.status?.loadBalancer?.ingress ?? []).map((i) => i.ip);
+    const published = ing.status?.loadBalancer?.ingress?.find((i) => i.ip)?.ip;
+    const firstNode = values(objects, 'Node')
+      .map((n) => ({ name: n.metadata.name ?? '', ip: nodeIP(n) }))
+      .filter((n) => n.ip !== undefined)
+      .sort((a, b) => a.name.localeCompare(b.name))[0]?.ip;
+    address = published ?? lbIPs[0] ?? firstNode;
+    dport = address !== undefined && lbIPs.includes(address) ? port.port : port.nodePort;
+  } else {
+    const cip = controller.spec?.clusterIP;
+    address = cip && cip !== 'None' ? cip : undefined;
+    dport = port.port;
+  }
+  if (address === undefined || dport === undefined) return undefined;
+  const portPart = dport === want ? '' : `:${dport}`;
+  return { url: `${scheme}://${address}${portPart}${rest}`, host, ingress: refName(ing) };
+}
+
+function refName(o: KObject): string {
+  return `${o.metadata.namespace ?? 'default'}/${o.metadata.name ?? ''}`;
+}
