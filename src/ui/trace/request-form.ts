@@ -285,8 +285,7 @@ export function ingressRoute(
     .sort((a, b) => refName(a).localeCompare(refName(b)))
     .find((i) => (i.spec?.rules ?? []).some((r) => r.host && hostMatches(r.host, host)));
   const controller = objects.get('Service')?.get(INGRESS_CONTROLLER) as
-    | (Service & KObject)
-    | undefined;
+    (Service & KObject) | undefined;
   if (!ing || !controller) return undefined;
   const want = scheme === 'https' ? 443 : 80;
   const port = controller.spec?.ports?.find((p) => p.port === want);
