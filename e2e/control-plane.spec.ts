@@ -5,9 +5,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import type {} from '../src/ui/host/console-api';
+import { editor, graph } from './helpers';
 
-const editor = (page: Page) => page.getByRole('region', { name: 'Editor' });
-const graph = (page: Page) => page.getByRole('region', { name: 'Cluster graph' });
 const panel = (page: Page) => page.getByRole('region', { name: 'Control plane' });
 
 async function apply(page: Page, file: string): Promise<void> {

@@ -4,11 +4,9 @@
  * header, the form says so, and the trace shows the controller's nginx routing to a cart pod.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type {} from '../src/ui/host/console-api';
-
-const graph = (page: Page) => page.getByRole('region', { name: 'Cluster graph' });
-const tracePanel = (page: Page) => page.getByRole('region', { name: 'Trace' });
+import { graph, tracePanel } from './helpers';
 
 test('an Ingress host typed in Send request goes through the ingress controller', async ({
   page,

@@ -8,31 +8,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type {} from '../src/ui/host/console-api';
-
-const graph = (page: Page) => page.getByRole('region', { name: 'Cluster graph' });
-const editor = (page: Page) => page.getByRole('region', { name: 'Editor' });
-const terminal = (page: Page) => page.getByRole('region', { name: 'Terminal' });
-const tracePanel = (page: Page) => page.getByRole('region', { name: 'Trace' });
-
-async function terminalText(page: Page): Promise<string> {
-  return terminal(page)
-    .locator('.xterm-accessibility-tree')
-    .evaluate((el) => Array.from(el.children, (row) => row.textContent ?? '').join('\n'));
-}
-
-/** Applies the lesson's deployment.yml and service.yml with Ctrl+Enter on their tabs. */
-async function applyLesson(page: Page): Promise<void> {
-  for (const file of ['deployment.yml', 'service.yml']) {
-    const tab = editor(page).getByRole('tab', { name: file });
-    await tab.click();
-    await tab.press('Control+Enter');
-    await expect(editor(page).getByRole('status')).toContainText('Applied');
-  }
-  await page.evaluate(() => window.playground?.advance(120_000));
-  await expect(
-    graph(page).getByRole('group', { name: /^Pod httpd2-[a-z0-9]+-[a-z0-9]+, Running, / }),
-  ).toHaveCount(3);
-}
+import { applyLesson, graph, terminalText, tracePanel } from './helpers';
 
 /** The chart's bars as [label, count] (each item is named `label: count`). */
 async function bars(chart: Locator): Promise<Array<[string, number]>> {

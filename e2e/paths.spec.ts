@@ -10,29 +10,14 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type {} from '../src/ui/host/console-api';
+import { applyLesson, graph, terminalText, tracePanel, typeCommand } from './helpers';
 
-const graph = (page: Page) => page.getByRole('region', { name: 'Cluster graph' });
-const editor = (page: Page) => page.getByRole('region', { name: 'Editor' });
-const terminal = (page: Page) => page.getByRole('region', { name: 'Terminal' });
-const tracePanel = (page: Page) => page.getByRole('region', { name: 'Trace' });
 const hopList = (page: Page) => tracePanel(page).getByRole('listbox', { name: /Hops/ });
 const sendForm = (page: Page) => tracePanel(page).getByRole('form', { name: 'Send request' });
 const marker = (page: Page) => graph(page).locator('.packet-marker');
 const controls = (page: Page) => tracePanel(page).getByRole('toolbar', { name: 'Animation' });
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-async function terminalText(page: Page): Promise<string> {
-  return terminal(page)
-    .locator('.xterm-accessibility-tree')
-    .evaluate((el) => Array.from(el.children, (row) => row.textContent ?? '').join('\n'));
-}
-
-async function typeCommand(page: Page, command: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Terminal input' }).focus();
-  await page.keyboard.type(command);
-  await page.keyboard.press('Enter');
-}
 
 /** Opens the page and collects its errors (every test ends expecting none). */
 async function open(page: Page): Promise<string[]> {
@@ -44,24 +29,6 @@ async function open(page: Page): Promise<string[]> {
   await page.goto('/');
   await expect(graph(page).getByRole('group', { name: /^Node master, Ready/ })).toBeVisible();
   return errors;
-}
-
-/**
- * Applies the lesson's deployment.yml (httpd2 ×3 and its Service) and service.yml (the pod sb
- * and the NodePort Service nginx in front of it) with Ctrl+Enter on their tabs.
- */
-async function applyLesson(page: Page): Promise<void> {
-  for (const file of ['deployment.yml', 'service.yml']) {
-    const tab = editor(page).getByRole('tab', { name: file });
-    await tab.click();
-    await tab.press('Control+Enter');
-    await expect(editor(page).getByRole('status')).toContainText('Applied');
-  }
-  await page.evaluate(() => window.playground?.advance(120_000));
-  await expect(
-    graph(page).getByRole('group', { name: /^Pod httpd2-[a-z0-9]+-[a-z0-9]+, Running, / }),
-  ).toHaveCount(3);
-  await expect(graph(page).getByRole('group', { name: /^Pod sb, Running, / })).toBeVisible();
 }
 
 /** Opens the Trace tab's Send request form (if it is not open yet). */

@@ -8,6 +8,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 // Brings in the `window.playground` global declaration (types only).
 import type {} from '../src/ui/host/console-api';
+import { editor, graph, terminalText } from './helpers';
 
 const ORIGIN = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}/`;
 
@@ -37,10 +38,6 @@ async function open(page: Page): Promise<void> {
   await expect(graph(page).getByRole('group', { name: /^Node master, Ready/ })).toBeVisible();
 }
 
-const graph = (page: Page) => page.getByRole('region', { name: 'Cluster graph' });
-const editor = (page: Page) => page.getByRole('region', { name: 'Editor' });
-const terminal = (page: Page) => page.getByRole('region', { name: 'Terminal' });
-
 /** Lets virtual time pass through the console API (no real waiting). */
 async function advance(page: Page, ms: number): Promise<void> {
   await page.evaluate((n) => window.playground?.advance(n), ms);
@@ -57,13 +54,6 @@ async function clusterState(page: Page): Promise<string> {
       ),
     );
   });
-}
-
-/** The terminal's text as a screen reader gets it (xterm's accessibility tree, one row a line). */
-async function terminalText(page: Page): Promise<string> {
-  return terminal(page)
-    .locator('.xterm-accessibility-tree')
-    .evaluate((el) => Array.from(el.children, (row) => row.textContent ?? '').join('\n'));
 }
 
 test('first open shows the three nodes and the system pods', async ({ page }) => {

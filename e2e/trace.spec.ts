@@ -5,41 +5,11 @@
  * name (DNS hops first). Virtual time moves with `window.playground.advance()`.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type {} from '../src/ui/host/console-api';
+import { applyLesson, graph, terminalText, tracePanel, typeCommand } from './helpers';
 
 const ORIGIN = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}/`;
-
-const graph = (page: Page) => page.getByRole('region', { name: 'Cluster graph' });
-const editor = (page: Page) => page.getByRole('region', { name: 'Editor' });
-const terminal = (page: Page) => page.getByRole('region', { name: 'Terminal' });
-const tracePanel = (page: Page) => page.getByRole('region', { name: 'Trace' });
-
-async function terminalText(page: Page): Promise<string> {
-  return terminal(page)
-    .locator('.xterm-accessibility-tree')
-    .evaluate((el) => Array.from(el.children, (row) => row.textContent ?? '').join('\n'));
-}
-
-async function typeCommand(page: Page, command: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Terminal input' }).focus();
-  await page.keyboard.type(command);
-  await page.keyboard.press('Enter');
-}
-
-/** Applies the lesson's deployment.yml and service.yml with Ctrl+Enter on their tabs. */
-async function applyLesson(page: Page): Promise<void> {
-  for (const file of ['deployment.yml', 'service.yml']) {
-    const tab = editor(page).getByRole('tab', { name: file });
-    await tab.click();
-    await tab.press('Control+Enter');
-    await expect(editor(page).getByRole('status')).toContainText('Applied');
-  }
-  await page.evaluate(() => window.playground?.advance(120_000));
-  await expect(
-    graph(page).getByRole('group', { name: /^Pod httpd2-[a-z0-9]+-[a-z0-9]+, Running, / }),
-  ).toHaveCount(3);
-}
 
 test('a curl at the terminal shows its path in the Trace panel, and Send request sends another', async ({
   page,

@@ -9,7 +9,8 @@ import type { KeyboardEvent } from 'react';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { usePlayground } from '../host/context';
 import type { PlaybackAction } from '../trace/playback';
-import { SPEEDS, playback, speedLabel } from '../trace/playback';
+import { playback } from '../trace/playback';
+import { PlaybackBar } from '../trace/PlaybackBar';
 import { stepHop } from '../trace/trace-store';
 import { bindControlPlane } from './control-plane-bridge';
 import { useControlPlaneStore } from './control-plane-store';
@@ -232,56 +233,18 @@ function Playback({ story }: { story: StoryView }) {
     return () => clearTimeout(timer);
   }, [playing, speed, step, count, story.collecting, dispatch]);
 
-  const at = step ?? -1;
   return (
-    <div className="cp-playback" role="toolbar" aria-label="Control plane animation">
-      <button type="button" className="cp-button" onClick={() => dispatch('replay')}>
-        <span aria-hidden="true">⟲</span> Replay
-      </button>
-      <button
-        type="button"
-        className="cp-button"
-        onClick={() => dispatch('back')}
-        disabled={at <= 0}
-        aria-label="Step back"
-        title="Step back (previous step)"
-      >
-        <span aria-hidden="true">❙◀</span>
-      </button>
-      <button
-        type="button"
-        className="cp-button cp-play"
-        onClick={() => dispatch('toggle')}
-        aria-label={playing ? 'Pause' : 'Play'}
-        title={playing ? 'Pause' : 'Play'}
-      >
-        <span aria-hidden="true">{playing ? '❚❚' : '▶︎'}</span>
-      </button>
-      <button
-        type="button"
-        className="cp-button"
-        onClick={() => dispatch('forward')}
-        disabled={at >= count - 1}
-        aria-label="Step forward"
-        title="Step forward (next step)"
-      >
-        <span aria-hidden="true">▶︎❙</span>
-      </button>
-      <div className="cp-speed" role="group" aria-label="Speed">
-        {SPEEDS.map((s) => (
-          <button
-            key={s}
-            type="button"
-            className="cp-speed-button"
-            aria-pressed={speed === s}
-            onClick={() => setSpeed(s)}
-          >
-            {speedLabel(s)}
-          </button>
-        ))}
-      </div>
-      <span className="cp-pos">{at >= 0 ? `${at + 1}/${count}` : `–/${count}`}</span>
-    </div>
+    <PlaybackBar
+      cls="cp"
+      label="Control plane animation"
+      unit="step"
+      at={step ?? -1}
+      count={count}
+      playing={playing}
+      speed={speed}
+      onAction={dispatch}
+      onSpeed={setSpeed}
+    />
   );
 }
 

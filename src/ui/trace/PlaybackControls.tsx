@@ -5,7 +5,8 @@
  */
 import { useCallback, useEffect } from 'react';
 import type { PlaybackAction } from './playback';
-import { SPEEDS, hopMs, playback, speedLabel, usePlayback } from './playback';
+import { hopMs, playback, usePlayback } from './playback';
+import { PlaybackBar } from './PlaybackBar';
 import { useTraceStore } from './trace-store';
 import './packet.css';
 
@@ -49,60 +50,16 @@ export function PlaybackControls({
 
   const at = selected === undefined ? -1 : visible.indexOf(selected);
   return (
-    <div className="trace-playback" role="toolbar" aria-label="Animation">
-      <button
-        type="button"
-        className="trace-button"
-        onClick={() => dispatch('replay')}
-        title="Replay"
-      >
-        <span aria-hidden="true">⟲</span> Replay
-      </button>
-      <button
-        type="button"
-        className="trace-button"
-        onClick={() => dispatch('back')}
-        disabled={at <= 0}
-        aria-label="Step back"
-        title="Step back (previous hop)"
-      >
-        <span aria-hidden="true">❙◀</span>
-      </button>
-      <button
-        type="button"
-        className="trace-button trace-play"
-        onClick={() => dispatch('toggle')}
-        aria-label={playing ? 'Pause' : 'Play'}
-        title={playing ? 'Pause' : 'Play'}
-      >
-        <span aria-hidden="true">{playing ? '❚❚' : '▶︎'}</span>
-      </button>
-      <button
-        type="button"
-        className="trace-button"
-        onClick={() => dispatch('forward')}
-        disabled={at >= visible.length - 1 && at >= 0}
-        aria-label="Step forward"
-        title="Step forward (next hop)"
-      >
-        <span aria-hidden="true">▶︎❙</span>
-      </button>
-      <div className="trace-speed" role="group" aria-label="Speed">
-        {SPEEDS.map((s) => (
-          <button
-            key={s}
-            type="button"
-            className="trace-speed-button"
-            aria-pressed={speed === s}
-            onClick={() => setSpeed(s)}
-          >
-            {speedLabel(s)}
-          </button>
-        ))}
-      </div>
-      <span className="trace-playback-pos" aria-live="off">
-        {at >= 0 ? `${at + 1}/${visible.length}` : `–/${visible.length}`}
-      </span>
-    </div>
+    <PlaybackBar
+      cls="trace"
+      label="Animation"
+      unit="hop"
+      at={at}
+      count={visible.length}
+      playing={playing}
+      speed={speed}
+      onAction={dispatch}
+      onSpeed={setSpeed}
+    />
   );
 }
