@@ -11,7 +11,7 @@ import { usePlayground } from '../host/context';
 import type { PlaybackAction } from '../trace/playback';
 import { playback } from '../trace/playback';
 import { PlaybackBar } from '../trace/PlaybackBar';
-import { stepHop } from '../trace/trace-store';
+import { listKeyDelta, stepHop } from '../trace/trace-store';
 import { bindControlPlane } from './control-plane-bridge';
 import { useControlPlaneStore } from './control-plane-store';
 import type { StoryView } from './control-plane-store';
@@ -264,16 +264,7 @@ function StepList({ story }: { story: StoryView }) {
   }, [step]);
 
   const onKeyDown = (e: KeyboardEvent) => {
-    const delta =
-      e.key === 'ArrowDown'
-        ? 1
-        : e.key === 'ArrowUp'
-          ? -1
-          : e.key === 'Home'
-            ? -Infinity
-            : e.key === 'End'
-              ? Infinity
-              : 0;
+    const delta = listKeyDelta(e.key);
     if (delta === 0) return;
     e.preventDefault();
     useControlPlaneStore.getState().setPlaying(false);

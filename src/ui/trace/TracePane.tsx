@@ -15,7 +15,7 @@ import { PlaybackControls } from './PlaybackControls';
 import { SendRequestForm } from './SendRequestForm';
 import { bindTraces } from './trace-bridge';
 import type { TraceEntry } from './trace-store';
-import { currentEntry, stepHop, useTraceStore } from './trace-store';
+import { currentEntry, listKeyDelta, stepHop, useTraceStore } from './trace-store';
 import { TraceAnswer } from './TraceAnswer';
 import { outcomeSummary, traceToText } from './trace-text';
 import './packet-lane.css';
@@ -130,16 +130,7 @@ function TraceView({ entry }: { entry: TraceEntry }) {
   }, [selected]);
 
   const onKeyDown = (e: KeyboardEvent) => {
-    const delta =
-      e.key === 'ArrowDown'
-        ? 1
-        : e.key === 'ArrowUp'
-          ? -1
-          : e.key === 'Home'
-            ? -Infinity
-            : e.key === 'End'
-              ? Infinity
-              : 0;
+    const delta = listKeyDelta(e.key);
     if (e.key === 'Escape' && selected !== undefined) {
       e.preventDefault();
       selectHop(undefined);

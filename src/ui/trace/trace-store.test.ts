@@ -6,6 +6,7 @@ import { LESSON_FILES } from '../host/lesson-files';
 import { bindTraces, sendFromForm } from './trace-bridge';
 import {
   MAX_ENTRIES,
+  listKeyDelta,
   currentEntry,
   highlightKey,
   newTraces,
@@ -145,4 +146,14 @@ describe('bindTraces: the terminal’s requests reach the panel', () => {
     expect(useTraceStore.getState().entries).toEqual([]);
     unbind();
   });
+});
+
+describe('listKeyDelta', () => {
+  it.each([
+    ['ArrowDown', 1],
+    ['ArrowUp', -1],
+    ['Home', -Infinity],
+    ['End', Infinity],
+    ['Enter', 0],
+  ])('%s → %d', (key, delta) => expect(listKeyDelta(key)).toBe(delta));
 });

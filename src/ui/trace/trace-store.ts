@@ -102,6 +102,15 @@ export function highlightKey(
   return hop ? hopGraphIds(hop).join('\n') : '';
 }
 
+/** A list key's move for stepHop: ↓ +1, ↑ −1, Home −∞, End +∞; 0 for any other key. */
+export function listKeyDelta(key: string): number {
+  if (key === 'ArrowDown') return 1;
+  if (key === 'ArrowUp') return -1;
+  if (key === 'Home') return -Infinity;
+  if (key === 'End') return Infinity;
+  return 0;
+}
+
 /**
  * The hop selected after a ↑/↓ (delta −1/+1) or Home/End (−Infinity/+Infinity) among the
  * `visible` hop indexes (ascending): from nothing, ↓ selects the first and ↑ the last; a selected
