@@ -115,15 +115,8 @@ function PacketMarker({ bounds }: { bounds: Rect }) {
 
   return (
     <ViewportPortal>
-      <div className={`packet-layer${done ? ' is-done' : ''}`} data-trace={entry.id}>
-        {usesLB ? (
-          <div
-            className="packet-outside packet-lb"
-            style={{ transform: `translate(${lb.x}px, ${lb.y}px)` }}
-          >
-            <span>Load balancer</span>
-          </div>
-        ) : null}
+      {/* The path goes under a node's packet path lane (PacketLane, z 999), the marker above it. */}
+      <div className={`packet-path-layer${done ? ' is-done' : ''}`}>
         <svg className="packet-path" aria-hidden="true">
           {legs.map((leg, i) => (
             <polyline
@@ -133,6 +126,16 @@ function PacketMarker({ bounds }: { bounds: Rect }) {
             />
           ))}
         </svg>
+      </div>
+      <div className="packet-layer" data-trace={entry.id}>
+        {usesLB ? (
+          <div
+            className="packet-outside packet-lb"
+            style={{ transform: `translate(${lb.x}px, ${lb.y}px)` }}
+          >
+            <span>Load balancer</span>
+          </div>
+        ) : null}
         <div
           key={entry.id}
           className={`packet-marker${failed ? ' is-fail' : ''}${flip ? ' is-flipped' : ''}${entry.trace.hops[hop]?.phase === 'dns' ? ' is-dns' : ''}`}
