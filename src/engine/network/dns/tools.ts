@@ -40,6 +40,7 @@ import { ipToNumber } from '../netfilter/packet';
 import type { RequestFrom } from '../trace/request';
 import type { DnsQueryRecord, Hop, Trace } from '../trace/trace';
 import { recordTrace } from '../trace/trace';
+import { containerToolBase } from '../trace/tool-env';
 import type { DnsMessage, RR, RRType } from './message';
 import { bare, fqdn, reverseName, RR_TYPES } from './message';
 import type { DnsExchange } from './query';
@@ -862,17 +863,7 @@ function nodeEnv(tool: Parameters<HostTool>[2]): DnsToolEnv {
 }
 
 function containerEnv(ctx: Parameters<ContainerTool>[2]): DnsToolEnv {
-  return {
-    ctx: ctx.env.context,
-    from: {
-      kind: 'pod',
-      namespace: ctx.pod.metadata.namespace ?? 'default',
-      name: ctx.pod.metadata.name ?? '',
-    },
-    fs: ctx.fs,
-    libc: libcOfImage(ctx.container.image),
-    advance: (ms) => ctx.env.advance(ms),
-  };
+  return { ...containerToolBase(ctx), libc: libcOfImage(ctx.container.image) };
 }
 
 /** busybox's version from the image tag (`1.28.4`, `1.28`); latest is 1.36.1. */

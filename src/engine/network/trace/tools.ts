@@ -25,6 +25,7 @@ import { registerContainerTool } from '../../shell/container/container-shell';
 import type { ContainerTool } from '../../shell/container/container-shell';
 import type { ImageProfile } from '../../shell/container/image';
 import type { CommandResult } from '../../shell/types';
+import { containerToolBase } from './tool-env';
 import { dataplaneOf } from '../dataplane';
 import type { ConntrackEntry } from '../netfilter/conntrack';
 import { formatConntrackEntry } from '../netfilter/conntrack';
@@ -866,17 +867,7 @@ const curlOnNode: HostTool = (argv, io, tool) =>
   });
 
 function containerEnv(ctx: Parameters<ContainerTool>[2]): ToolEnv {
-  return {
-    ctx: ctx.env.context,
-    from: {
-      kind: 'pod',
-      namespace: ctx.pod.metadata.namespace ?? 'default',
-      name: ctx.pod.metadata.name ?? '',
-    },
-    fs: ctx.fs,
-    cwd: ctx.cwd,
-    advance: (ms) => ctx.env.advance(ms),
-  };
+  return { ...containerToolBase(ctx), cwd: ctx.cwd };
 }
 
 const curlInContainer: ContainerTool = (argv, io, ctx) => runCurl(argv, io, containerEnv(ctx));
