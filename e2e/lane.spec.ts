@@ -79,5 +79,16 @@ test("the KUBE-SVC hop opens master's packet path lane, and its rule shows in ma
     new RegExp(`^\\[\\d+:\\d+\\] ${rule.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
   );
   await expect(mark).toBeInViewport();
+
+  // Selecting another hop marks its rule in the same view: master's DNAT, back in the Inspector.
+  await page.getByRole('tab', { name: 'Trace' }).click();
+  const dnatHop = hops.getByRole('option', { name: /KUBE-SEP-\w+: DNAT / });
+  await dnatHop.click();
+  const dnatRule = (await dnatHop.locator('.trace-rule code').textContent())!;
+  expect(dnatRule).toMatch(/^-A KUBE-SEP-\w+ .* -j DNAT --to-destination /);
+  await page.getByRole('tab', { name: 'Inspector' }).click();
+  await expect(mark).toHaveText(
+    new RegExp(`^\\[\\d+:\\d+\\] ${dnatRule.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+  );
   expect(errors).toEqual([]);
 });

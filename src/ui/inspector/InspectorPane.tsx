@@ -46,7 +46,7 @@ export function InspectorPane() {
   useEffect(
     () =>
       useRuleFocus.subscribe((s, prev) => {
-        if (s.focus && s.focus !== prev.focus) setTab('node-rules');
+        if (s.focus?.navigate && s.focus !== prev.focus) setTab('node-rules');
       }),
     [],
   );

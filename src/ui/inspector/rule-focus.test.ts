@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { dataplaneOf } from '../../engine';
 import { lessonCluster } from '../trace/testing';
 import { nodeRulesBlocks } from './network-sections';
-import { ruleLineIndex, rulesBlockLabel, withoutCounters } from './rule-focus';
+import {
+  ruleLineIndex,
+  ruleOfHop,
+  rulesBlockLabel,
+  useRuleFocus,
+  withoutCounters,
+} from './rule-focus';
 
 describe('ruleLineIndex', () => {
   const text = [
@@ -83,5 +89,41 @@ describe('ruleLineIndex', () => {
         : withoutCounters(block.text.split('\n')[line]!);
     });
     expect(found).toEqual(rules.map((h) => h.chain!.rule));
+  });
+});
+
+describe('marking and showing a rule', () => {
+  const L = lessonCluster();
+  const t = L.cluster.request({
+    from: { kind: 'node', name: 'master' },
+    url: `http://${L.clusterIP}/`,
+  });
+  const svcHop = t.hops.find((h) => h.chain?.chain.startsWith('KUBE-SVC-'))!;
+
+  it('ruleOfHop: the rule a hop matched on its node; nothing for other hops', () => {
+    expect(ruleOfHop(svcHop)).toEqual({
+      node: 'master',
+      table: 'nat',
+      chain: svcHop.chain!.chain,
+      index: svcHop.chain!.index,
+      rule: svcHop.chain!.rule,
+    });
+    expect(ruleOfHop(t.hops[0])).toBeUndefined();
+    expect(ruleOfHop(undefined)).toBeUndefined();
+  });
+  it('a selected hop marks its rule without going there; Show rule goes there', () => {
+    const rule = ruleOfHop(svcHop)!;
+    useRuleFocus.getState().mark(rule);
+    const marked = useRuleFocus.getState().focus;
+    expect(marked).toEqual({ ...rule, seq: 0, navigate: false });
+    // Playback marks the same rule again: the focus stays the same object.
+    useRuleFocus.getState().mark(rule);
+    expect(useRuleFocus.getState().focus).toBe(marked);
+    useRuleFocus.getState().show(rule);
+    const shown = useRuleFocus.getState().focus!;
+    expect(shown.navigate).toBe(true);
+    expect(shown.seq).toBeGreaterThan(0);
+    useRuleFocus.getState().clear();
+    expect(useRuleFocus.getState().focus).toBeUndefined();
   });
 });

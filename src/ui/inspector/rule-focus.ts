@@ -1,11 +1,13 @@
 /**
- * Which iptables rule the Inspector highlights: the Trace panel's "Show rule in node1's iptables"
- * asks for a hop's rule (issue 7: "clicking a row highlights … the rule in the node's iptables
- * view"), the node's Rules tab marks that line of its `iptables-save -c -t <table>` block and
- * scrolls to it. The line is found by its text without the `[packets:bytes]` counters, which
- * move as requests pass.
+ * Which iptables rule the Inspector highlights (issue 7: "clicking a row highlights … the rule in
+ * the node's iptables view"): selecting a hop in the Trace panel marks its rule (`mark`), so the
+ * node's Rules tab shows that line marked whenever the Inspector shows the node; "Show rule in
+ * node1's iptables" also goes there (`show`: the Inspector switches to the Rules tab) and scrolls
+ * to it. The line is found by its text without the `[packets:bytes]` counters, which move as
+ * requests pass.
  */
 import { create } from 'zustand';
+import type { Hop } from '../../engine';
 
 export interface RuleFocus {
   node: string;
@@ -16,23 +18,51 @@ export interface RuleFocus {
   index: number;
   /** The rule as `iptables-save` prints it, without counters. */
   rule: string;
-  /** Bumped on every request, so that asking again scrolls again. */
+  /** Bumped on every `show`, so that asking again scrolls again (0: only marked). */
   seq: number;
+  /** Asked by `show`: the Inspector goes to the node's Rules tab. */
+  navigate: boolean;
 }
+
+export type RuleRef = Omit<RuleFocus, 'seq' | 'navigate'>;
 
 interface RuleFocusState {
   focus: RuleFocus | undefined;
-  show(focus: Omit<RuleFocus, 'seq'>): void;
+  /** Mark the rule (the selected hop's), without going there. */
+  mark(rule: RuleRef): void;
+  /** Mark the rule, bring its node's Rules tab up and scroll to it. */
+  show(rule: RuleRef): void;
   clear(): void;
 }
 
 let seq = 0;
 
-export const useRuleFocus = create<RuleFocusState>()((set) => ({
+const same = (a: RuleFocus | undefined, b: RuleRef): boolean =>
+  a !== undefined &&
+  a.node === b.node &&
+  a.table === b.table &&
+  a.chain === b.chain &&
+  a.index === b.index &&
+  a.rule === b.rule;
+
+export const useRuleFocus = create<RuleFocusState>()((set, get) => ({
   focus: undefined,
-  show: (focus) => set({ focus: { ...focus, seq: ++seq } }),
-  clear: () => set({ focus: undefined }),
+  // Playback selects hop after hop: marking the rule already marked changes nothing.
+  mark: (rule) => {
+    if (!same(get().focus, rule)) set({ focus: { ...rule, seq: 0, navigate: false } });
+  },
+  show: (rule) => set({ focus: { ...rule, seq: ++seq, navigate: true } }),
+  clear: () => {
+    if (get().focus !== undefined) set({ focus: undefined });
+  },
 }));
+
+/** The rule a trace hop matched on a node, or undefined (a hop that is not a rule on a node). */
+export function ruleOfHop(hop: Hop | undefined): RuleRef | undefined {
+  if (!hop?.chain || !hop.node) return undefined;
+  const { table, chain, index, rule } = hop.chain;
+  return { node: hop.node, table, chain, index, rule };
+}
 
 /** The label of a node's `iptables-save -c -t <table>` block (network-sections.ts). */
 export function rulesBlockLabel(table: string): string {

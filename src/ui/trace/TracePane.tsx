@@ -1,7 +1,7 @@
 import type { KeyboardEvent } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { usePlayground } from '../host/context';
-import { useRuleFocus } from '../inspector/rule-focus';
+import { ruleOfHop, useRuleFocus } from '../inspector/rule-focus';
 import { useClusterStore } from '../state/cluster-store';
 import {
   formatAt,
@@ -122,6 +122,15 @@ function TraceView({ entry }: { entry: TraceEntry }) {
   );
   const listRef = useRef<HTMLDivElement>(null);
 
+  // The selected hop's rule is marked in its node's iptables view (the Inspector's Rules tab).
+  useEffect(() => {
+    const rule = ruleOfHop(selected !== undefined ? entry.trace.hops[selected] : undefined);
+    if (rule) useRuleFocus.getState().mark(rule);
+    else useRuleFocus.getState().clear();
+  }, [entry, selected]);
+
+  useEffect(() => () => useRuleFocus.getState().clear(), []);
+
   // Keep the selected row in view (keyboard steps, and later the animation).
   useEffect(() => {
     if (selected === undefined) return;
@@ -222,25 +231,18 @@ function TraceView({ entry }: { entry: TraceEntry }) {
  * listbox may not hold a button (its children are presentational).
  */
 function RuleLink({ entry, index }: { entry: TraceEntry; index: number }) {
-  const hop = entry.trace.hops[index];
-  if (!hop?.chain || !hop.node) return null;
-  const { chain } = hop;
-  const node = hop.node;
+  const rule = ruleOfHop(entry.trace.hops[index]);
+  if (!rule) return null;
+  const node = rule.node;
   const show = () => {
-    useRuleFocus.getState().show({
-      node,
-      table: chain.table,
-      chain: chain.chain,
-      index: chain.index,
-      rule: chain.rule,
-    });
+    useRuleFocus.getState().show(rule);
     useClusterStore.getState().select({ kind: 'Node', name: node });
     useTraceStore.getState().setSideTab('inspector');
   };
   return (
     <div className="trace-rule-link">
       <span className="trace-rule-link-what">
-        Hop {index + 1}: {chain.table} <code>{chain.chain}</code> rule {chain.index}
+        Hop {index + 1}: {rule.table} <code>{rule.chain}</code> rule {rule.index}
       </span>
       <button type="button" className="trace-button" onClick={show}>
         Show rule in {node}&apos;s iptables
