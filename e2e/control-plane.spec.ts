@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import type {} from '../src/ui/host/console-api';
-import { editor, graph } from './helpers';
+import { editor, openPlayground } from './helpers';
 
 const panel = (page: Page) => page.getByRole('region', { name: 'Control plane' });
 
@@ -19,10 +19,7 @@ async function apply(page: Page, file: string): Promise<void> {
 test('an apply animates the control plane, step by step, down to the rules kube-proxy writes', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await expect(graph(page).getByRole('group', { name: /^Node master, Ready/ })).toBeVisible();
+  const errors = await openPlayground(page);
 
   await apply(page, 'deployment.yml');
   await expect(page.getByRole('tab', { name: 'Control plane' })).toHaveAttribute(

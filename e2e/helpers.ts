@@ -11,6 +11,21 @@ export const terminal = (page: Page) => page.getByRole('region', { name: 'Termin
 export const tracePanel = (page: Page) => page.getByRole('region', { name: 'Trace' });
 export const inspector = (page: Page) => page.getByRole('region', { name: 'Inspector' });
 
+/**
+ * Opens the page at the default cluster and collects its errors (console errors and uncaught
+ * exceptions): every test ends expecting none.
+ */
+export async function openPlayground(page: Page): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await expect(graph(page).getByRole('group', { name: /^Node master, Ready/ })).toBeVisible();
+  return errors;
+}
+
 /** The terminal's screen as text (xterm's accessibility tree, one row per line). */
 export async function terminalText(page: Page): Promise<string> {
   return terminal(page)

@@ -6,18 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type {} from '../src/ui/host/console-api';
-import { graph, tracePanel } from './helpers';
+import { openPlayground, tracePanel } from './helpers';
 
 test('an Ingress host typed in Send request goes through the ingress controller', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  await page.goto('/');
-  await expect(graph(page).getByRole('group', { name: /^Node master, Ready/ })).toBeVisible();
+  const errors = await openPlayground(page);
   const fanout = readFileSync('examples/ingress-fanout/fanout.yml', 'utf8');
   await page.evaluate((text) => {
     const p = window.playground!;

@@ -6,16 +6,20 @@
  */
 import { expect, test } from '@playwright/test';
 import type {} from '../src/ui/host/console-api';
-import { applyLesson, graph, inspector, terminalText, tracePanel, typeCommand } from './helpers';
+import {
+  applyLesson,
+  graph,
+  inspector,
+  terminalText,
+  tracePanel,
+  typeCommand,
+  openPlayground,
+} from './helpers';
 
 test("the KUBE-SVC hop opens master's packet path lane, and its rule shows in master's iptables", async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-
-  await page.goto('/');
-  await expect(graph(page).getByRole('group', { name: /^Node master, Ready/ })).toBeVisible();
+  const errors = await openPlayground(page);
   await applyLesson(page);
   const ip = await page.evaluate(
     () =>

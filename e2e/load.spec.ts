@@ -8,7 +8,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type {} from '../src/ui/host/console-api';
-import { applyLesson, graph, terminalText, tracePanel } from './helpers';
+import { applyLesson, graph, terminalText, tracePanel, openPlayground } from './helpers';
 
 /** The chart's bars as [label, count] (each item is named `label: count`). */
 async function bars(chart: Locator): Promise<Array<[string, number]>> {
@@ -60,24 +60,8 @@ async function load100(page: Page): Promise<Array<[string, number]>> {
   return bars(chart.getByRole('list', { name: 'Answers by endpoint' }));
 }
 
-const failed = (b: Array<[string, number]>): number => b.find(([l]) => l === 'failed')?.[1] ?? -1;
-const answered = (b: Array<[string, number]>): Array<[string, number]> =>
-  b.filter(([l]) => l !== 'failed');
-
-test('Load 100 spreads over the pods; a refusing pod fails in iptables mode, not in userspace', async ({
-  page,
-}) => {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-
-  await page.goto('/');
-  await expect(graph(page).getByRole('group', { name: /^Node master, Ready/ })).toBeVisible();
-  await applyLesson(page);
-
-  // The form: from node1 to httpd2's ClusterIP, picked from the targets.
+/** Opens Send request from node1 to httpd2's ClusterIP (picked from the targets); the Trace panel. */
+async function formToHttpd2(page: Page): Promise<Locator> {
   await page.getByRole('tab', { name: 'Trace' }).click();
   const trace = tracePanel(page);
   await trace.getByRole('button', { name: 'Send request' }).click();
@@ -88,6 +72,21 @@ test('Load 100 spreads over the pods; a refusing pod fails in iptables mode, not
     t.startsWith('default/httpd2 — '),
   )!;
   await target.selectOption({ label });
+  return trace;
+}
+
+const failed = (b: Array<[string, number]>): number => b.find(([l]) => l === 'failed')?.[1] ?? -1;
+const answered = (b: Array<[string, number]>): Array<[string, number]> =>
+  b.filter(([l]) => l !== 'failed');
+
+test('Load 100 spreads over the pods; a refusing pod fails in iptables mode, not in userspace', async ({
+  page,
+}) => {
+  const errors = await openPlayground(page);
+  await applyLesson(page);
+
+  // The form: from node1 to httpd2's ClusterIP, picked from the targets.
+  const trace = await formToHttpd2(page);
 
   const first = await load100(page);
   expect(answered(first)).toHaveLength(3);
@@ -166,16 +165,7 @@ test('with reduced motion a Load moves no dot: the badges count alone', async ({
   await page.goto('/');
   await expect(graph(page).getByRole('group', { name: /^Node master, Ready/ })).toBeVisible();
   await applyLesson(page);
-  await page.getByRole('tab', { name: 'Trace' }).click();
-  const trace = tracePanel(page);
-  await trace.getByRole('button', { name: 'Send request' }).click();
-  const form = trace.getByRole('form', { name: 'Send request' });
-  await form.getByRole('combobox', { name: 'From' }).selectOption('node/node1');
-  const target = form.getByRole('combobox', { name: 'Target' });
-  const label = (await target.locator('option').allTextContents()).find((t) =>
-    t.startsWith('default/httpd2 — '),
-  )!;
-  await target.selectOption({ label });
+  const trace = await formToHttpd2(page);
   await trace
     .getByRole('group', { name: 'Load' })
     .getByRole('button', { name: 'Load 10', exact: true })

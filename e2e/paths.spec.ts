@@ -10,7 +10,14 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type {} from '../src/ui/host/console-api';
-import { applyLesson, graph, terminalText, tracePanel, typeCommand } from './helpers';
+import {
+  applyLesson,
+  graph,
+  terminalText,
+  tracePanel,
+  typeCommand,
+  openPlayground,
+} from './helpers';
 
 const hopList = (page: Page) => tracePanel(page).getByRole('listbox', { name: /Hops/ });
 const sendForm = (page: Page) => tracePanel(page).getByRole('form', { name: 'Send request' });
@@ -18,18 +25,6 @@ const marker = (page: Page) => graph(page).locator('.packet-marker');
 const controls = (page: Page) => tracePanel(page).getByRole('toolbar', { name: 'Animation' });
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Opens the page and collects its errors (every test ends expecting none). */
-async function open(page: Page): Promise<string[]> {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await expect(graph(page).getByRole('group', { name: /^Node master, Ready/ })).toBeVisible();
-  return errors;
-}
 
 /** Opens the Trace tab's Send request form (if it is not open yet). */
 async function openForm(page: Page): Promise<Locator> {
@@ -91,7 +86,7 @@ const clusterIP = (page: Page, name: string) =>
 test('sb → http://httpd2/: DNS, then KUBE-SERVICES → KUBE-SVC → KUBE-SEP → DNAT → the pod; the marker moves; It works!', async ({
   page,
 }) => {
-  const errors = await open(page);
+  const errors = await openPlayground(page);
   await applyLesson(page);
   const ip = await clusterIP(page, 'httpd2');
   expect(ip).toMatch(/^10\.\d+\.\d+\.\d+$/);
@@ -149,7 +144,7 @@ test('sb → http://httpd2/: DNS, then KUBE-SERVICES → KUBE-SVC → KUBE-SEP �
 test('in userspace mode the path goes through kube-proxy: the portal rule, no KUBE-SVC/KUBE-SEP', async ({
   page,
 }) => {
-  const errors = await open(page);
+  const errors = await openPlayground(page);
   await applyLesson(page);
   const ip = await clusterIP(page, 'httpd2');
 
@@ -199,7 +194,7 @@ test('in userspace mode the path goes through kube-proxy: the portal rule, no KU
 test('the outside client → the nginx NodePort: MASQUERADE, and the server sees a node address as source', async ({
   page,
 }) => {
-  const errors = await open(page);
+  const errors = await openPlayground(page);
   await applyLesson(page);
   // The lesson's nginx Service is a NodePort in front of sb; send to the NodePort of sb's node.
   const { nodePort, nodeName } = await page.evaluate(() => {
@@ -268,7 +263,7 @@ test('the outside client → the nginx NodePort: MASQUERADE, and the server sees
 test('a Service with no endpoints: the REJECT hop, Connection refused, a red marker', async ({
   page,
 }) => {
-  const errors = await open(page);
+  const errors = await openPlayground(page);
   await applyLesson(page);
   // A Service whose selector (app=ghost) matches no pod.
   await typeCommand(page, 'kubectl create service clusterip ghost --tcp=80:80');
@@ -314,7 +309,7 @@ test('a Service with no endpoints: the REJECT hop, Connection refused, a red mar
 test('keyboard only: open Send request, fill From and URL, send, step the hops', async ({
   page,
 }) => {
-  const errors = await open(page);
+  const errors = await openPlayground(page);
   await applyLesson(page);
 
   // From the page's start, Shift+Tab reaches the right column (the editor's Monaco keeps Tab);
